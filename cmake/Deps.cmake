@@ -1,0 +1,72 @@
+# Third-party dependencies, all from Debian 12 packages (scripts/setup installs them).
+# `deps` carries them plus the repo include root and C++20 to every target of ours;
+# `sfwarden_warnings` carries our warning flags (only for our own code).
+find_package(Threads REQUIRED)
+find_package(prometheus-cpp CONFIG REQUIRED)  # no version: Debian ships no version file
+find_package(Boost 1.74 REQUIRED)             # Boost::headers: Asio and Beast are header-only
+find_package(OpenSSL 3 REQUIRED)
+find_package(nlohmann_json 3.11 CONFIG REQUIRED)
+find_package(fmt CONFIG REQUIRED)
+find_package(spdlog CONFIG REQUIRED)
+find_package(SQLite3 REQUIRED)
+find_package(yaml-cpp CONFIG REQUIRED)
+find_package(ZLIB REQUIRED)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(SYSTEMD REQUIRED IMPORTED_TARGET libsystemd)
+pkg_check_modules(PUGIXML REQUIRED IMPORTED_TARGET pugixml)
+find_path(TL_EXPECTED_INCLUDE_DIR tl/expected.hpp REQUIRED)
+
+add_library(deps INTERFACE)
+target_include_directories(deps INTERFACE ${PROJECT_SOURCE_DIR} ${TL_EXPECTED_INCLUDE_DIR})
+target_compile_features(deps INTERFACE cxx_std_20)
+target_link_libraries(deps INTERFACE
+  prometheus-cpp::core Boost::headers OpenSSL::SSL OpenSSL::Crypto
+  nlohmann_json::nlohmann_json spdlog::spdlog fmt::fmt SQLite::SQLite3 yaml-cpp
+  ZLIB::ZLIB PkgConfig::SYSTEMD PkgConfig::PUGIXML Threads::Threads)
+# Boost 1.74's awaitable.hpp uses std::exchange without <utility>; clang needs the
+# coroutine macros spelled out (CONVENTIONS.md §0.5). Harmless for GCC.
+target_compile_options(deps INTERFACE "SHELL:-include utility")
+target_compile_definitions(deps INTERFACE
+  BOOST_ASIO_HAS_CO_AWAIT=1 BOOST_ASIO_HAS_STD_COROUTINE=1 BOOST_ASIO_NO_DEPRECATED
+  SFWARDEN_VERSION="${PROJECT_VERSION}")
+
+add_library(sfwarden_warnings INTERFACE)
+target_compile_options(sfwarden_warnings INTERFACE
+  -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wcast-align -Woverloaded-virtual
+  -Wnull-dereference -Wimplicit-fallthrough)
+
+if(SFWARDEN_SANITIZE)
+  target_compile_options(deps INTERFACE -fsanitize=address,undefined -fno-omit-frame-pointer
+                                        -fno-sanitize-recover=undefined)
+  target_link_options(deps INTERFACE -fsanitize=address,undefined)
+endif()
+
+# sfwarden_library(NAME) builds sfwarden_NAME (alias sfwarden::NAME) from every .cc in
+# the calling folder (and detail/) except main.cc, so adding a file needs no CMake edit.
+function(sfwarden_library name)
+  file(GLOB _srcs CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cc
+       ${CMAKE_CURRENT_SOURCE_DIR}/detail/*.cc)
+  list(FILTER _srcs EXCLUDE REGEX "/main\\.cc$")
+  if(_srcs)
+    add_library(sfwarden_${name} STATIC ${_srcs})
+    target_link_libraries(sfwarden_${name} PUBLIC deps PRIVATE sfwarden_warnings)
+  else()
+    # Not written yet: an empty interface library keeps dependents linking.
+    add_library(sfwarden_${name} INTERFACE)
+    target_link_libraries(sfwarden_${name} INTERFACE deps)
+  endif()
+  add_library(sfwarden::${name} ALIAS sfwarden_${name})
+endfunction()
+
+# sfwarden_test(NAME LIBS...) builds NAME_test from tests/NAME/*_test.cc (+ tests/support).
+function(sfwarden_test name)
+  file(GLOB _srcs CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cc)
+  if(NOT _srcs)
+    return()
+  endif()
+  add_executable(${name}_test ${_srcs})
+  target_link_libraries(${name}_test PRIVATE ${ARGN} sfwarden_test_support GTest::gmock_main
+                                             sfwarden_warnings)
+  gtest_discover_tests(${name}_test DISCOVERY_TIMEOUT 60
+    PROPERTIES ENVIRONMENT "SFWARDEN_SOURCE_DIR=${PROJECT_SOURCE_DIR};SFWARDEN_BINARY_DIR=${PROJECT_BINARY_DIR}")
+endfunction()
