@@ -33,7 +33,7 @@ target_compile_definitions(deps INTERFACE
 add_library(sfwarden_warnings INTERFACE)
 target_compile_options(sfwarden_warnings INTERFACE
   -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wcast-align -Woverloaded-virtual
-  -Wnull-dereference -Wimplicit-fallthrough)
+  -Wimplicit-fallthrough)
 
 if(SFWARDEN_SANITIZE)
   target_compile_options(deps INTERFACE -fsanitize=address,undefined -fno-omit-frame-pointer
