@@ -1,41 +1,145 @@
 #pragma once
-// OWNER: the state store (state_store.cc). See the implementation for the schema.
+// The daemon's persistent state: one SQLite database in the state directory.
+// The schema (tables, columns, why) is in state_store.cc next to its migrations.
 
+#include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
-
-struct sqlite3;
+#include <string_view>
+#include <vector>
 
 namespace sfwarden::daemon {
 
-/// A state-store failure the operator must fix (unwritable dir, locked by another
-/// instance, written by a newer sfwarden, corrupt). The message says which and where.
+/// A state-store failure the operator must act on: the state directory cannot be created
+/// or written, another sfwarden holds it, the database was written by a newer sfwarden,
+/// the file is not an sfwarden database, or SQLite failed (disk full, I/O error). The
+/// message names the path and says what to do.
 class StateStoreError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
 
-/// The daemon's SQLite database (WAL) in the state directory.
-/// Owned by the daemon; used only from the io_context thread.
+/// Schema version (PRAGMA user_version) this binary creates and understands.
+inline constexpr int kStateSchemaVersion = 5;
+
+/// Times in the store are whole seconds since the Unix epoch (UTC).
+using StoreTime = std::chrono::sys_seconds;
+
+// Every member below has an initializer so that designated initializers may leave any out
+// (GCC's -Wmissing-field-initializers warns otherwise).
+
+/// One source IP an integration user logged in from.
+struct SeenIp {
+  std::string ip{};
+  std::string country{};  // as Salesforce reports it (LoginGeo); empty when unknown
+  StoreTime first_seen{};
+  StoreTime last_seen{};
+  std::int64_t count = 0;
+};
+
+/// Remediation journal states. A write is journaled kPlanned before it is sent, kSent
+/// just before the request goes out, then kDone or kFailed; kRolledBack once undone.
+enum class JournalState { kPlanned, kSent, kDone, kFailed, kRolledBack };
+std::string_view ToString(JournalState state);
+
+/// One change the drift engine makes (or made) to an org.
+struct JournalEntry {
+  std::int64_t id = 0;  // assigned by AppendJournal
+  std::string org{};
+  std::string cycle_id{};  // the enforcement cycle that planned it
+  std::string kind{};      // what is changed, e.g. "permission_set_assignment"
+  std::string target{};    // which thing, e.g. "hubspot.integration@acme.com/HubSpot_Sync_Access"
+  std::string action{};    // e.g. "create", "delete", "update"
+  std::string before_json = "null";           // the state it replaces (JSON), for rollback
+  std::string after_json = "null";            // the state it sets (JSON)
+  std::optional<std::int64_t> rollback_of{};  // the entry this one undoes, if a rollback
+  JournalState state = JournalState::kPlanned;
+  std::string error{};  // why it failed; empty otherwise
+  StoreTime created_at{};
+  StoreTime updated_at{};
+};
+
+enum class AlertState { kFiring, kResolved };
+
+/// An alert as last sent to the receivers; keyed by its label fingerprint.
+struct AlertRecord {
+  std::string fingerprint{};
+  std::string alertname{};
+  std::string labels_json = "{}";
+  std::string annotations_json = "{}";
+  AlertState state = AlertState::kFiring;
+  StoreTime starts_at{};
+  std::optional<StoreTime> ends_at{};
+  std::optional<StoreTime> last_notified_at{};
+};
+
+/// The daemon's SQLite database, `sfwarden.db` in the state directory, in WAL mode.
+///
+/// Open() takes an exclusive lock on `sfwarden.lock` in the directory for the store's
+/// lifetime, so two sfwarden processes never share a state directory. Owned by the daemon
+/// (one per process); every method runs on the io_context thread: not thread-safe.
+/// Writes are single short statements (no fsync except for journal writes, see .cc).
+/// Every method throws StateStoreError when SQLite fails (disk full, I/O error); that
+/// is not an expected outcome, so it is an exception, not a value.
 class StateStore {
  public:
-  /// Creates the directory and database if needed, migrates, and takes an exclusive
-  /// lock so a second sfwarden on the same state dir fails. Throws StateStoreError.
+  static constexpr const char* kDatabaseName = "sfwarden.db";
+  static constexpr const char* kLockName = "sfwarden.lock";
+
+  /// Creates `state_dir` and the database if needed, locks the directory and migrates the
+  /// schema to kStateSchemaVersion. Blocking file I/O: call at startup. Throws
+  /// StateStoreError.
   static std::unique_ptr<StateStore> Open(const std::filesystem::path& state_dir);
-  ~StateStore();
+  ~StateStore();  // closes the database (which checkpoints the WAL), then unlocks
   StateStore(const StateStore&) = delete;
   StateStore& operator=(const StateStore&) = delete;
 
-  int schema_version() const;
-  /// Flushes the WAL into the main database (on shutdown).
+  const std::filesystem::path& database_path() const;
+  int schema_version();
+
+  /// Copies the WAL into the main database and truncates it (on shutdown).
   void Checkpoint();
 
+  /// Per-org, per-source read position (a timestamp, an Id, a LogDate: opaque here).
+  std::optional<std::string> GetCursor(std::string_view org, std::string_view source);
+  void SetCursor(std::string_view org, std::string_view source, std::string_view value);
+
+  /// Records a login of `username` from `ip` at `seen_at`; true when this user had never
+  /// been seen from this IP. Widens first/last seen, counts, and keeps a non-empty country.
+  bool RecordSeenIp(std::string_view org, std::string_view username, std::string_view ip,
+                    std::string_view country, StoreTime seen_at);
+  std::vector<SeenIp> SeenIps(std::string_view org, std::string_view username);
+
+  /// De-duplicates login events across overlapping incremental reads: true the first
+  /// time `login_id` (LoginHistory.Id) is recorded for `org`.
+  bool RecordLoginEvent(std::string_view org, std::string_view login_id, StoreTime seen_at);
+  /// Forgets login events seen before `cutoff` (older than any read overlap); returns
+  /// how many.
+  std::int64_t PruneLoginEvents(StoreTime cutoff);
+
+  /// Journals a planned change (state, id, error and times of `entry` are ignored; it is
+  /// stored kPlanned) and returns its id. Synced to disk before it returns.
+  std::int64_t AppendJournal(const JournalEntry& entry);
+  /// Moves entry `id` to `state` with `error` (empty unless failed). Synced to disk.
+  /// Throws StateStoreError if there is no such entry.
+  void MarkJournal(std::int64_t id, JournalState state, std::string_view error = {});
+  std::optional<JournalEntry> FindJournal(std::int64_t id);
+  /// Entries of `org` still kPlanned or kSent (interrupted work), oldest first.
+  std::vector<JournalEntry> PendingJournal(std::string_view org);
+
+  /// Inserts or replaces the alert with `alert.fingerprint`.
+  void UpsertAlert(const AlertRecord& alert);
+  /// Every stored alert, by fingerprint.
+  std::vector<AlertRecord> LoadAlerts();
+
  private:
-  explicit StateStore(sqlite3* db, int lock_fd);
-  sqlite3* db_;
-  int lock_fd_;
+  struct Impl;
+  explicit StateStore(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace sfwarden::daemon

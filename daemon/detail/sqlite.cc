@@ -1,0 +1,100 @@
+#include "daemon/detail/sqlite.h"
+
+#include <sqlite3.h>
+
+namespace sfwarden::daemon::detail {
+
+namespace {
+constexpr std::size_t kSqlInMessage = 60;  // enough to recognise the statement
+
+std::string Abbreviate(std::string_view sql) {
+  std::string out(sql.substr(0, kSqlInMessage));
+  for (char& c : out) {
+    if (c == '\n' || c == '\t') c = ' ';
+  }
+  if (sql.size() > kSqlInMessage) out += "...";
+  return out;
+}
+}  // namespace
+
+void SqliteCloser::operator()(sqlite3* db) const { sqlite3_close_v2(db); }
+
+void Check(sqlite3* db, int rc, std::string_view what) {
+  if (rc == SQLITE_OK || rc == SQLITE_ROW || rc == SQLITE_DONE) return;
+  const char* file = db ? sqlite3_db_filename(db, "main") : nullptr;
+  const char* detail = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  std::string message = "state database '";
+  message += file && *file ? file : "?";
+  message += "': ";
+  message += detail;
+  message += " (while ";
+  message += what;
+  message += ")";
+  throw SqliteError(message, rc);
+}
+
+void Exec(sqlite3* db, const char* sql) {
+  Check(db, sqlite3_exec(db, sql, nullptr, nullptr, nullptr), "running " + Abbreviate(sql));
+}
+
+Statement::Statement(sqlite3* db, std::string_view sql) : db_(db), sql_(sql) {
+  // PERSISTENT: these statements are cached for the life of the store.
+  Check(db_,
+        sqlite3_prepare_v3(db_, sql_.data(), static_cast<int>(sql_.size()),
+                           SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr),
+        "preparing " + Abbreviate(sql_));
+}
+
+Statement::~Statement() { sqlite3_finalize(stmt_); }
+
+Statement& Statement::Bind(int index, std::string_view text) {
+  // SQLITE_TRANSIENT: SQLite copies the text, so the caller's view may die first. An empty
+  // view may have a null data(), which SQLite would bind as NULL rather than ''.
+  Check(db_,
+        sqlite3_bind_text64(stmt_, index, text.empty() ? "" : text.data(), text.size(),
+                            SQLITE_TRANSIENT, SQLITE_UTF8),
+        "binding " + Abbreviate(sql_));
+  return *this;
+}
+
+Statement& Statement::Bind(int index, std::int64_t value) {
+  Check(db_, sqlite3_bind_int64(stmt_, index, value), "binding " + Abbreviate(sql_));
+  return *this;
+}
+
+Statement& Statement::Bind(int index, std::optional<std::int64_t> value) {
+  if (value) return Bind(index, *value);
+  Check(db_, sqlite3_bind_null(stmt_, index), "binding " + Abbreviate(sql_));
+  return *this;
+}
+
+bool Statement::Step() {
+  int rc = sqlite3_step(stmt_);
+  Check(db_, rc, "running " + Abbreviate(sql_));
+  return rc == SQLITE_ROW;
+}
+
+void Statement::Run() {
+  while (Step()) {
+  }
+}
+
+void Statement::Reset() {
+  // The error of a failed step is reported by Step(); reset repeats it, so ignore it here.
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
+std::int64_t Statement::Int(int column) const { return sqlite3_column_int64(stmt_, column); }
+
+std::string Statement::Text(int column) const {
+  const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
+  if (text == nullptr) return {};
+  return std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)));
+}
+
+bool Statement::IsNull(int column) const {
+  return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
+}
+
+}  // namespace sfwarden::daemon::detail

@@ -1,0 +1,628 @@
+#include "daemon/state_store.h"
+
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <iterator>
+#include <string>
+#include <system_error>
+#include <unordered_map>
+#include <utility>
+
+#include "daemon/detail/sqlite.h"
+
+namespace sfwarden::daemon {
+namespace fs = std::filesystem;
+using detail::Statement;
+using detail::Use;
+
+namespace {
+
+// The schema, as forward migrations: step i (0-based) moves user_version from i to i+1,
+// in one transaction with the version bump, so a failed step leaves the previous version.
+// A step that has shipped is never edited: later issues append steps (ALTER TABLE, new
+// tables, data fixes). Times are INTEGER seconds since the Unix epoch (UTC); JSON columns
+// are TEXT checked with json_valid. Usernames are the Salesforce usernames of the
+// integration users; `org` is the org's configured name.
+constexpr const char* kMigrations[] = {
+    // 1: mark the file as ours (application_id 'sfwd') and per-org read cursors.
+    R"sql(
+PRAGMA application_id = 1936095076;
+-- Where each incremental read resumes: one row per org and source ("logins",
+-- "audit_trail", "api_usage_logs", ...). The value is opaque to the store (a
+-- LoginTime, a CreatedDate, an EventLogFile LogDate).
+CREATE TABLE cursors (
+  org        TEXT NOT NULL,
+  source     TEXT NOT NULL,
+  value      TEXT NOT NULL,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (org, source)
+) WITHOUT ROWID;
+)sql",
+    // 2: what the login collector remembers between polls.
+    R"sql(
+-- Every source IP an integration user has logged in from: a login from an IP (or a
+-- country) not in here is news, whatever the allow-list says. IPs never become metric
+-- labels (unbounded), so they live here.
+CREATE TABLE seen_ips (
+  org        TEXT NOT NULL,
+  username   TEXT NOT NULL,
+  ip         TEXT NOT NULL,
+  country    TEXT NOT NULL DEFAULT '',  -- empty when Salesforce had no LoginGeo
+  first_seen INTEGER NOT NULL,
+  last_seen  INTEGER NOT NULL,
+  count      INTEGER NOT NULL DEFAULT 1,
+  PRIMARY KEY (org, username, ip)
+) WITHOUT ROWID;
+-- LoginHistory rows already processed. Incremental reads overlap (a cursor rewinds a
+-- little to catch late-arriving rows), so each login is counted once by its Id.
+-- Pruned by seen_at once older than any overlap.
+CREATE TABLE login_events (
+  org      TEXT NOT NULL,
+  login_id TEXT NOT NULL,
+  seen_at  INTEGER NOT NULL,
+  PRIMARY KEY (org, login_id)
+) WITHOUT ROWID;
+CREATE INDEX login_events_by_seen_at ON login_events (seen_at);
+)sql",
+    // 3: API usage history, for budgets and "runaway sync" baselines.
+    R"sql(
+-- Daily API calls per integration user and connected app, from EventLogFile
+-- ApiTotalUsage. `day` is the UTC LogDate 'YYYY-MM-DD'; connected_app is '' when the
+-- log names none. Re-reading a day's log replaces its rows (calls is a total, not a delta).
+CREATE TABLE api_usage_daily (
+  org           TEXT NOT NULL,
+  username      TEXT NOT NULL,
+  day           TEXT NOT NULL,
+  connected_app TEXT NOT NULL DEFAULT '',
+  calls         INTEGER NOT NULL,
+  updated_at    INTEGER NOT NULL,
+  PRIMARY KEY (org, username, day, connected_app)
+) WITHOUT ROWID;
+)sql",
+    // 4: alert lifecycle, so a restart neither re-notifies nor forgets to resolve.
+    R"sql(
+-- One row per alert, keyed by the fingerprint of its label set (as Alertmanager keys
+-- alerts). ends_at is set once resolved; last_notified_at drives repeat intervals.
+CREATE TABLE alerts (
+  fingerprint      TEXT PRIMARY KEY NOT NULL,
+  alertname        TEXT NOT NULL,
+  labels           TEXT NOT NULL CHECK (json_valid(labels)),
+  annotations      TEXT NOT NULL CHECK (json_valid(annotations)),
+  state            TEXT NOT NULL CHECK (state IN ('firing', 'resolved')),
+  starts_at        INTEGER NOT NULL,
+  ends_at          INTEGER,
+  last_notified_at INTEGER
+) WITHOUT ROWID;
+CREATE INDEX alerts_by_state ON alerts (state);
+)sql",
+    // 5: the remediation journal (DESIGN.md "Safety of enforcement").
+    R"sql(
+-- Every write to an org, journaled before it is sent, with the state it replaces.
+-- planned -> sent -> done | failed; rolled_back once a later entry (rollback_of = id)
+-- has undone it. AUTOINCREMENT: ids are never reused, so "rollback 42" stays unambiguous
+-- after old entries are deleted.
+CREATE TABLE remediation_journal (
+  id          INTEGER PRIMARY KEY AUTOINCREMENT,
+  org         TEXT NOT NULL,
+  cycle_id    TEXT NOT NULL,
+  kind        TEXT NOT NULL,
+  target      TEXT NOT NULL,
+  action      TEXT NOT NULL,
+  before_json TEXT NOT NULL CHECK (json_valid(before_json)),
+  after_json  TEXT NOT NULL CHECK (json_valid(after_json)),
+  rollback_of INTEGER REFERENCES remediation_journal (id),
+  state       TEXT NOT NULL
+              CHECK (state IN ('planned', 'sent', 'done', 'failed', 'rolled_back')),
+  error       TEXT NOT NULL DEFAULT '',
+  created_at  INTEGER NOT NULL,
+  updated_at  INTEGER NOT NULL
+);
+CREATE INDEX remediation_journal_by_org_state ON remediation_journal (org, state);
+)sql",
+};
+static_assert(std::size(kMigrations) == kStateSchemaVersion,
+              "kStateSchemaVersion must equal the number of migrations");
+
+constexpr std::int64_t kApplicationId = 0x73667764;  // 'sfwd', set by migration 1
+
+// A waiting write blocks the io_context thread. We hold the directory lock, so the only
+// other party can be an operator's sqlite3 shell or a backup: wait briefly, then fail.
+constexpr int kBusyTimeoutMs = 250;
+
+constexpr const char* kWhatToDo = "; point --state.dir elsewhere or fix it";
+
+StoreTime Now() {
+  return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+}
+std::int64_t ToInt(StoreTime t) { return t.time_since_epoch().count(); }
+StoreTime FromInt(std::int64_t seconds) { return StoreTime(std::chrono::seconds(seconds)); }
+
+std::string Quote(const fs::path& p) { return "'" + p.string() + "'"; }
+
+JournalState ParseJournalState(const std::string& s) {
+  for (auto state : {JournalState::kPlanned, JournalState::kSent, JournalState::kDone,
+                     JournalState::kFailed, JournalState::kRolledBack}) {
+    if (ToString(state) == s) return state;
+  }
+  throw StateStoreError("remediation journal: unknown state '" + s + "'");
+}
+
+std::string_view ToString(AlertState state) {
+  return state == AlertState::kFiring ? "firing" : "resolved";
+}
+
+// Closes the lock file last, after the database: the lock must cover every write.
+struct LockFile {
+  int fd = -1;
+  LockFile() = default;
+  LockFile(const LockFile&) = delete;
+  LockFile& operator=(const LockFile&) = delete;
+  ~LockFile() {
+    if (fd >= 0) close(fd);  // releases the flock
+  }
+};
+
+// Reads the pid the holder wrote into the lock file ("" when unknown).
+std::string ReadHolderPid(int fd) {
+  char buf[32] = {};
+  ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
+  if (n <= 0) return "";
+  std::string pid(buf, static_cast<std::size_t>(n));
+  while (!pid.empty() && (pid.back() == '\n' || pid.back() == ' ')) pid.pop_back();
+  if (pid.empty() || pid.find_first_not_of("0123456789") != std::string::npos) return "";
+  return pid;
+}
+
+void Lock(const fs::path& dir, const fs::path& lock_path, LockFile& lock) {
+  lock.fd = open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (lock.fd < 0) {
+    throw StateStoreError("state directory " + Quote(dir) + " is not writable: cannot open " +
+                          Quote(lock_path) + ": " + std::strerror(errno) +
+                          "; make it writable for the user sfwarden runs as, or point "
+                          "--state.dir elsewhere");
+  }
+  // flock, not fcntl locks: SQLite takes and drops POSIX locks on the database, and POSIX
+  // locks of one process are dropped when it closes any fd of the file; flock belongs to
+  // this open file description only, so a second Open in the same process is refused too.
+  if (flock(lock.fd, LOCK_EX | LOCK_NB) != 0) {
+    if (errno == EWOULDBLOCK) {
+      std::string pid = ReadHolderPid(lock.fd);
+      throw StateStoreError(
+          "state directory " + Quote(dir) + " is in use by another sfwarden (pid " +
+          (pid.empty() ? std::string("unknown") : pid) + ", holding " + Quote(lock_path) +
+          "); stop that instance or point --state.dir elsewhere");
+    }
+    throw StateStoreError("cannot lock " + Quote(lock_path) + ": " + std::strerror(errno));
+  }
+  // Best effort: the pid only makes the message above more useful.
+  std::string pid = std::to_string(getpid()) + "\n";
+  if (ftruncate(lock.fd, 0) == 0) {
+    [[maybe_unused]] ssize_t n = pwrite(lock.fd, pid.data(), pid.size(), 0);
+  }
+}
+
+// Creates the database file 0600 before SQLite does: it holds usernames and IPs, and
+// SQLite gives the -wal and -shm files the database file's permissions.
+void CreateDatabaseFile(const fs::path& dir, const fs::path& db_path) {
+  int fd = open(db_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    throw StateStoreError("state directory " + Quote(dir) + " is not writable: cannot open " +
+                          Quote(db_path) + ": " + std::strerror(errno) +
+                          "; make it writable for the user sfwarden runs as, or point "
+                          "--state.dir elsewhere");
+  }
+  close(fd);
+}
+
+void CreateDirectory(const fs::path& dir) {
+  if (dir.empty()) {
+    throw StateStoreError("no state directory: set --state.dir or global.state_dir");
+  }
+  std::error_code ec;
+  if (fs::exists(dir, ec) && !fs::is_directory(dir, ec)) {
+    throw StateStoreError("state directory " + Quote(dir) +
+                          " exists but is not a directory; point --state.dir elsewhere");
+  }
+  bool created = fs::create_directories(dir, ec);
+  if (ec) {
+    throw StateStoreError("cannot create state directory " + Quote(dir) + ": " + ec.message() +
+                          "; create it writable for the user sfwarden runs as, or point "
+                          "--state.dir elsewhere");
+  }
+  // Only a directory we made: an operator's own directory keeps its mode.
+  if (created) fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
+}
+
+}  // namespace
+
+std::string_view ToString(JournalState state) {
+  switch (state) {
+    case JournalState::kPlanned:
+      return "planned";
+    case JournalState::kSent:
+      return "sent";
+    case JournalState::kDone:
+      return "done";
+    case JournalState::kFailed:
+      return "failed";
+    case JournalState::kRolledBack:
+      return "rolled_back";
+  }
+  return "planned";  // unreachable; keeps -Wreturn-type quiet
+}
+
+struct StateStore::Impl {
+  fs::path dir;
+  fs::path db_path;
+  // Destroyed in reverse: statements, then the connection, then the lock.
+  LockFile lock;
+  detail::SqliteHandle db;
+  std::unordered_map<std::string_view, std::unique_ptr<Statement>> statements;
+
+  // Prepares `sql` once and keeps it. `sql` must outlive the store (a literal or a
+  // function-local static): the cache key views it.
+  Statement& Prepared(std::string_view sql) {
+    auto& slot = statements[sql];
+    if (!slot) slot = std::make_unique<Statement>(db.get(), sql);
+    return *slot;
+  }
+  std::int64_t Changes() { return sqlite3_changes64(db.get()); }
+  std::int64_t UserVersion() {
+    Use st(Prepared("PRAGMA user_version"));
+    st->Step();
+    return st->Int(0);
+  }
+
+  void OpenDatabase();
+  void CheckOwnership(std::int64_t version);
+  void Migrate(std::int64_t from);
+  [[noreturn]] void Explain(const detail::SqliteError& e);
+};
+
+void StateStore::Impl::OpenDatabase() {
+  sqlite3* raw = nullptr;
+  int rc =
+      sqlite3_open_v2(db_path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+  db.reset(raw);  // sqlite3_open_v2 returns a handle even on failure; it must be closed
+  if (rc != SQLITE_OK) detail::Check(db.get(), rc, "opening");
+  sqlite3_extended_result_codes(db.get(), 1);
+  sqlite3_busy_timeout(db.get(), kBusyTimeoutMs);
+
+  // Reads the header first: a file that is not SQLite fails here (SQLITE_NOTADB), before
+  // anything is written to it.
+  std::int64_t version = UserVersion();
+  CheckOwnership(version);
+  if (version > kStateSchemaVersion) {
+    throw StateStoreError(Quote(db_path) + " was written by a newer sfwarden (schema " +
+                          std::to_string(version) + ", this binary knows " +
+                          std::to_string(kStateSchemaVersion) +
+                          "); upgrade sfwarden or point --state.dir elsewhere");
+  }
+
+  {
+    Use st(Prepared("PRAGMA journal_mode = WAL"));
+    st->Step();
+    if (std::string mode = st->Text(0); mode != "wal") {
+      throw StateStoreError("cannot put " + Quote(db_path) + " in WAL mode (SQLite says '" + mode +
+                            "'); the state directory must be on a local file system");
+    }
+  }
+  // WAL + NORMAL: commits are not fsynced, only checkpoints are. The database stays
+  // consistent after a crash; an OS crash or power cut may lose the last commits. That is
+  // the right trade for cursors, seen IPs and alert state (re-read or re-derived on the
+  // next poll), and an fsync per write would stall the one io_context thread. Journal
+  // writes, which must not be lost, switch to FULL (see SyncFull).
+  detail::Exec(db.get(), "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;");
+  Migrate(version);
+}
+
+// Refuses SQLite files that are someone else's: user_version 0 with tables, or another
+// application_id. Migrating those would scribble our tables into a stranger's database.
+void StateStore::Impl::CheckOwnership(std::int64_t version) {
+  std::int64_t app_id = 0;
+  {
+    Use st(Prepared("PRAGMA application_id"));
+    st->Step();
+    app_id = st->Int(0);
+  }
+  if (version > 0 && app_id != kApplicationId) {
+    throw StateStoreError(Quote(db_path) + " is a SQLite database of another application " +
+                          "(application_id " + std::to_string(app_id) + "), not sfwarden state" +
+                          kWhatToDo);
+  }
+  if (version == 0) {
+    Use st(Prepared("SELECT count(*) FROM sqlite_schema"));
+    st->Step();
+    if (st->Int(0) > 0) {
+      throw StateStoreError(Quote(db_path) +
+                            " is a SQLite database with tables but no sfwarden schema version, "
+                            "not sfwarden state" +
+                            kWhatToDo);
+    }
+  }
+}
+
+void StateStore::Impl::Migrate(std::int64_t from) {
+  for (std::int64_t v = from; v < kStateSchemaVersion; ++v) {
+    try {
+      // IMMEDIATE: take the write lock up front rather than fail half-way.
+      detail::Exec(db.get(), "BEGIN IMMEDIATE");
+      detail::Exec(db.get(), kMigrations[v]);
+      // PRAGMA takes no bound parameters; v is our own loop counter.
+      detail::Exec(db.get(), ("PRAGMA user_version = " + std::to_string(v + 1)).c_str());
+      detail::Exec(db.get(), "COMMIT");
+    } catch (const detail::SqliteError& e) {
+      sqlite3_exec(db.get(), "ROLLBACK", nullptr, nullptr, nullptr);
+      throw StateStoreError("cannot migrate " + Quote(db_path) + " from schema " +
+                            std::to_string(v) + " to " + std::to_string(v + 1) + ": " + e.what() +
+                            "; it was left at schema " + std::to_string(v));
+    }
+  }
+}
+
+void StateStore::Impl::Explain(const detail::SqliteError& e) {
+  switch (e.primary_code()) {
+    case SQLITE_NOTADB:
+      throw StateStoreError(Quote(db_path) +
+                            " is not a SQLite database (SQLite: file is not a database)" +
+                            kWhatToDo);
+    case SQLITE_CORRUPT:
+      throw StateStoreError(Quote(db_path) +
+                            " is corrupt; restore it from a backup or move it away (sfwarden "
+                            "starts afresh without it): " +
+                            e.what());
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      throw StateStoreError(Quote(db_path) +
+                            " is locked by another process (an sqlite3 shell or a backup?); "
+                            "close it and retry: " +
+                            e.what());
+    case SQLITE_CANTOPEN:
+    case SQLITE_READONLY:
+    case SQLITE_PERM:
+    case SQLITE_AUTH:
+      throw StateStoreError(Quote(db_path) +
+                            " cannot be opened for writing; make it and its directory writable "
+                            "for the user sfwarden runs as, or point --state.dir elsewhere: " +
+                            e.what());
+    default:
+      throw StateStoreError(std::string("cannot open the state database: ") + e.what());
+  }
+}
+
+StateStore::StateStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+StateStore::~StateStore() = default;
+
+std::unique_ptr<StateStore> StateStore::Open(const fs::path& state_dir) {
+  auto impl = std::make_unique<Impl>();
+  impl->dir = state_dir;
+  impl->db_path = state_dir / kDatabaseName;
+  CreateDirectory(impl->dir);
+  Lock(impl->dir, impl->dir / kLockName, impl->lock);
+  CreateDatabaseFile(impl->dir, impl->db_path);
+  try {
+    impl->OpenDatabase();
+  } catch (const detail::SqliteError& e) {
+    impl->Explain(e);
+  }
+  return std::unique_ptr<StateStore>(new StateStore(std::move(impl)));
+}
+
+const fs::path& StateStore::database_path() const { return impl_->db_path; }
+
+int StateStore::schema_version() { return static_cast<int>(impl_->UserVersion()); }
+
+void StateStore::Checkpoint() {
+  detail::Check(impl_->db.get(),
+                sqlite3_wal_checkpoint_v2(impl_->db.get(), nullptr, SQLITE_CHECKPOINT_TRUNCATE,
+                                          nullptr, nullptr),
+                "checkpointing the WAL");
+}
+
+std::optional<std::string> StateStore::GetCursor(std::string_view org, std::string_view source) {
+  Use st(impl_->Prepared("SELECT value FROM cursors WHERE org = ?1 AND source = ?2"));
+  st->Bind(1, org).Bind(2, source);
+  if (!st->Step()) return std::nullopt;
+  return st->Text(0);
+}
+
+void StateStore::SetCursor(std::string_view org, std::string_view source, std::string_view value) {
+  Use st(impl_->Prepared(
+      "INSERT INTO cursors (org, source, value, updated_at) VALUES (?1, ?2, ?3, ?4) "
+      "ON CONFLICT (org, source) DO UPDATE SET value = excluded.value, "
+      "updated_at = excluded.updated_at"));
+  st->Bind(1, org).Bind(2, source).Bind(3, value).Bind(4, ToInt(Now()));
+  st->Run();
+}
+
+bool StateStore::RecordSeenIp(std::string_view org, std::string_view username, std::string_view ip,
+                              std::string_view country, StoreTime seen_at) {
+  Use st(impl_->Prepared(
+      "INSERT INTO seen_ips (org, username, ip, country, first_seen, last_seen, count) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?5, 1) "
+      "ON CONFLICT (org, username, ip) DO UPDATE SET "
+      "country = CASE WHEN excluded.country <> '' THEN excluded.country ELSE country END, "
+      "first_seen = min(first_seen, excluded.first_seen), "
+      "last_seen = max(last_seen, excluded.last_seen), "
+      "count = count + 1 "
+      "RETURNING count"));
+  st->Bind(1, org).Bind(2, username).Bind(3, ip).Bind(4, country).Bind(5, ToInt(seen_at));
+  st->Step();
+  bool first = st->Int(0) == 1;
+  st->Run();
+  return first;
+}
+
+std::vector<SeenIp> StateStore::SeenIps(std::string_view org, std::string_view username) {
+  Use st(
+      impl_->Prepared("SELECT ip, country, first_seen, last_seen, count FROM seen_ips "
+                      "WHERE org = ?1 AND username = ?2 ORDER BY first_seen, ip"));
+  st->Bind(1, org).Bind(2, username);
+  std::vector<SeenIp> out;
+  while (st->Step()) {
+    out.push_back({.ip = st->Text(0),
+                   .country = st->Text(1),
+                   .first_seen = FromInt(st->Int(2)),
+                   .last_seen = FromInt(st->Int(3)),
+                   .count = st->Int(4)});
+  }
+  return out;
+}
+
+bool StateStore::RecordLoginEvent(std::string_view org, std::string_view login_id,
+                                  StoreTime seen_at) {
+  Use st(
+      impl_->Prepared("INSERT INTO login_events (org, login_id, seen_at) VALUES (?1, ?2, ?3) "
+                      "ON CONFLICT (org, login_id) DO NOTHING"));
+  st->Bind(1, org).Bind(2, login_id).Bind(3, ToInt(seen_at));
+  st->Run();
+  return impl_->Changes() == 1;
+}
+
+std::int64_t StateStore::PruneLoginEvents(StoreTime cutoff) {
+  Use st(impl_->Prepared("DELETE FROM login_events WHERE seen_at < ?1"));
+  st->Bind(1, ToInt(cutoff));
+  st->Run();
+  return impl_->Changes();
+}
+
+namespace {
+// Journal writes must survive a power cut ("journaled before it is sent", DESIGN.md):
+// they run with synchronous=FULL, which in WAL mode fsyncs the WAL at commit. They are
+// few (bounded per cycle) and each precedes a network call that takes far longer.
+class SyncFull {
+ public:
+  explicit SyncFull(sqlite3* db) : db_(db) { detail::Exec(db_, "PRAGMA synchronous = FULL"); }
+  ~SyncFull() { sqlite3_exec(db_, "PRAGMA synchronous = NORMAL", nullptr, nullptr, nullptr); }
+  SyncFull(const SyncFull&) = delete;
+  SyncFull& operator=(const SyncFull&) = delete;
+
+ private:
+  sqlite3* db_;
+};
+
+constexpr const char* kJournalColumns =
+    "id, org, cycle_id, kind, target, action, before_json, after_json, rollback_of, state, "
+    "error, created_at, updated_at";
+
+JournalEntry ReadJournal(Statement& st) {
+  JournalEntry e;
+  e.id = st.Int(0);
+  e.org = st.Text(1);
+  e.cycle_id = st.Text(2);
+  e.kind = st.Text(3);
+  e.target = st.Text(4);
+  e.action = st.Text(5);
+  e.before_json = st.Text(6);
+  e.after_json = st.Text(7);
+  if (!st.IsNull(8)) e.rollback_of = st.Int(8);
+  e.state = ParseJournalState(st.Text(9));
+  e.error = st.Text(10);
+  e.created_at = FromInt(st.Int(11));
+  e.updated_at = FromInt(st.Int(12));
+  return e;
+}
+}  // namespace
+
+std::int64_t StateStore::AppendJournal(const JournalEntry& entry) {
+  SyncFull sync(impl_->db.get());
+  Use st(impl_->Prepared(
+      "INSERT INTO remediation_journal (org, cycle_id, kind, target, action, before_json, "
+      "after_json, rollback_of, state, error, created_at, updated_at) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'planned', '', ?9, ?9) RETURNING id"));
+  st->Bind(1, entry.org)
+      .Bind(2, entry.cycle_id)
+      .Bind(3, entry.kind)
+      .Bind(4, entry.target)
+      .Bind(5, entry.action)
+      .Bind(6, entry.before_json)
+      .Bind(7, entry.after_json)
+      .Bind(8, entry.rollback_of)
+      .Bind(9, ToInt(Now()));
+  st->Step();
+  std::int64_t id = st->Int(0);
+  st->Run();
+  return id;
+}
+
+void StateStore::MarkJournal(std::int64_t id, JournalState state, std::string_view error) {
+  SyncFull sync(impl_->db.get());
+  Use st(impl_->Prepared(
+      "UPDATE remediation_journal SET state = ?2, error = ?3, updated_at = ?4 WHERE id = ?1"));
+  st->Bind(1, id).Bind(2, ToString(state)).Bind(3, error).Bind(4, ToInt(Now()));
+  st->Run();
+  if (impl_->Changes() == 0) {
+    throw StateStoreError("remediation journal in " + Quote(impl_->db_path) + " has no entry " +
+                          std::to_string(id));
+  }
+}
+
+std::optional<JournalEntry> StateStore::FindJournal(std::int64_t id) {
+  static const std::string sql =
+      std::string("SELECT ") + kJournalColumns + " FROM remediation_journal WHERE id = ?1";
+  Use st(impl_->Prepared(sql));
+  st->Bind(1, id);
+  if (!st->Step()) return std::nullopt;
+  return ReadJournal(*st);
+}
+
+std::vector<JournalEntry> StateStore::PendingJournal(std::string_view org) {
+  static const std::string sql = std::string("SELECT ") + kJournalColumns +
+                                 " FROM remediation_journal WHERE org = ?1 AND state IN "
+                                 "('planned', 'sent') ORDER BY id";
+  Use st(impl_->Prepared(sql));
+  st->Bind(1, org);
+  std::vector<JournalEntry> out;
+  while (st->Step()) out.push_back(ReadJournal(*st));
+  return out;
+}
+
+void StateStore::UpsertAlert(const AlertRecord& alert) {
+  Use st(impl_->Prepared(
+      "INSERT INTO alerts (fingerprint, alertname, labels, annotations, state, starts_at, "
+      "ends_at, last_notified_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+      "ON CONFLICT (fingerprint) DO UPDATE SET alertname = excluded.alertname, "
+      "labels = excluded.labels, annotations = excluded.annotations, state = excluded.state, "
+      "starts_at = excluded.starts_at, ends_at = excluded.ends_at, "
+      "last_notified_at = excluded.last_notified_at"));
+  auto optional_time = [](const std::optional<StoreTime>& t) -> std::optional<std::int64_t> {
+    if (!t) return std::nullopt;
+    return ToInt(*t);
+  };
+  st->Bind(1, alert.fingerprint)
+      .Bind(2, alert.alertname)
+      .Bind(3, alert.labels_json)
+      .Bind(4, alert.annotations_json)
+      .Bind(5, ToString(alert.state))
+      .Bind(6, ToInt(alert.starts_at))
+      .Bind(7, optional_time(alert.ends_at))
+      .Bind(8, optional_time(alert.last_notified_at));
+  st->Run();
+}
+
+std::vector<AlertRecord> StateStore::LoadAlerts() {
+  Use st(impl_->Prepared(
+      "SELECT fingerprint, alertname, labels, annotations, state, starts_at, ends_at, "
+      "last_notified_at FROM alerts ORDER BY fingerprint"));
+  std::vector<AlertRecord> out;
+  while (st->Step()) {
+    AlertRecord a;
+    a.fingerprint = st->Text(0);
+    a.alertname = st->Text(1);
+    a.labels_json = st->Text(2);
+    a.annotations_json = st->Text(3);
+    a.state = st->Text(4) == "firing" ? AlertState::kFiring : AlertState::kResolved;
+    a.starts_at = FromInt(st->Int(5));
+    if (!st->IsNull(6)) a.ends_at = FromInt(st->Int(6));
+    if (!st->IsNull(7)) a.last_notified_at = FromInt(st->Int(7));
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
+}  // namespace sfwarden::daemon

@@ -1,0 +1,465 @@
+#include "daemon/state_store.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+#include <string>
+#include <thread>
+
+#include "tests/support/process.h"
+
+namespace sfwarden::daemon {
+namespace {
+namespace fs = std::filesystem;
+using sfwarden::testing::Subprocess;
+using sfwarden::testing::TempDir;
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+StoreTime At(std::int64_t seconds) { return StoreTime(std::chrono::seconds(seconds)); }
+
+std::string Quote(const fs::path& p) { return "'" + p.string() + "'"; }
+
+// The message Open throws, or "" if it opened.
+std::string OpenError(const fs::path& dir) {
+  try {
+    StateStore::Open(dir);
+  } catch (const StateStoreError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+// A database made with the raw C API, standing in for one an older or other program wrote.
+class RawDb {
+ public:
+  explicit RawDb(const fs::path& path) {
+    if (sqlite3_open(path.c_str(), &db_) != SQLITE_OK) throw std::runtime_error("open");
+  }
+  ~RawDb() { sqlite3_close(db_); }
+  RawDb(const RawDb&) = delete;
+  RawDb& operator=(const RawDb&) = delete;
+  void Exec(const std::string& sql) {
+    char* err = nullptr;
+    if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+      std::string message = err ? err : "?";
+      sqlite3_free(err);
+      throw std::runtime_error(message);
+    }
+  }
+  std::int64_t Int(const std::string& sql) {
+    sqlite3_stmt* st = nullptr;
+    sqlite3_prepare_v2(db_, sql.c_str(), -1, &st, nullptr);
+    std::int64_t v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+    sqlite3_finalize(st);
+    return v;
+  }
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+// Schema version 1 exactly as migration 1 shipped it: a frozen fixture, never updated.
+constexpr const char* kSchemaV1 = R"sql(
+PRAGMA application_id = 1936095076;
+CREATE TABLE cursors (
+  org        TEXT NOT NULL,
+  source     TEXT NOT NULL,
+  value      TEXT NOT NULL,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (org, source)
+) WITHOUT ROWID;
+PRAGMA user_version = 1;
+)sql";
+
+TEST(StateStoreTest, OpenCreatesDirectoryAndDatabaseInWalMode) {
+  TempDir tmp;
+  fs::path dir = tmp.path() / "var" / "lib" / "sfwarden";
+
+  auto store = StateStore::Open(dir);
+
+  EXPECT_TRUE(fs::is_regular_file(dir / "sfwarden.db"));
+  EXPECT_EQ(store->database_path(), dir / "sfwarden.db");
+  EXPECT_EQ(store->schema_version(), kStateSchemaVersion);
+  EXPECT_EQ(fs::status(dir).permissions(), fs::perms::owner_all);
+  EXPECT_EQ(fs::status(dir / "sfwarden.db").permissions(),
+            fs::perms::owner_read | fs::perms::owner_write);
+  std::ifstream lock(dir / "sfwarden.lock");
+  std::string pid;
+  lock >> pid;
+  EXPECT_EQ(pid, std::to_string(getpid()));
+  RawDb raw(dir / "sfwarden.db");
+  EXPECT_EQ(raw.Int("PRAGMA application_id"), 0x73667764);
+  EXPECT_TRUE(fs::exists(dir / "sfwarden.db-wal"));  // WAL mode
+}
+
+TEST(StateStoreTest, ReopenKeepsData) {
+  TempDir tmp;
+  {
+    auto store = StateStore::Open(tmp.path());
+    store->SetCursor("prod", "logins", "2024-05-01T10:00:00.000+0000");
+    EXPECT_TRUE(store->RecordSeenIp("prod", "hubspot@acme.com", "54.174.1.2", "US", At(100)));
+  }
+  auto store = StateStore::Open(tmp.path());
+  EXPECT_EQ(store->GetCursor("prod", "logins"), "2024-05-01T10:00:00.000+0000");
+  EXPECT_FALSE(store->RecordSeenIp("prod", "hubspot@acme.com", "54.174.1.2", "US", At(200)));
+  EXPECT_EQ(store->schema_version(), kStateSchemaVersion);
+}
+
+TEST(StateStoreTest, EmptyExistingFileIsInitialised) {
+  TempDir tmp;
+  tmp.Write("sfwarden.db", "", 0600);
+
+  auto store = StateStore::Open(tmp.path());
+
+  EXPECT_EQ(store->schema_version(), kStateSchemaVersion);
+}
+
+TEST(StateStoreTest, MigratesFromSchemaVersion1KeepingData) {
+  TempDir tmp;
+  {
+    RawDb raw(tmp.path() / "sfwarden.db");
+    raw.Exec(kSchemaV1);
+    raw.Exec("INSERT INTO cursors VALUES ('prod', 'audit_trail', '0Ym000000000001', 1)");
+  }
+
+  auto store = StateStore::Open(tmp.path());
+
+  EXPECT_EQ(store->schema_version(), kStateSchemaVersion);
+  EXPECT_EQ(store->GetCursor("prod", "audit_trail"), "0Ym000000000001");
+  EXPECT_TRUE(store->RecordSeenIp("prod", "u@acme.com", "192.0.2.1", "", At(1)));
+  EXPECT_GT(store->AppendJournal(
+                {.org = "prod", .cycle_id = "c1", .kind = "k", .target = "t", .action = "create"}),
+            0);
+  store->UpsertAlert({.fingerprint = "f", .alertname = "A", .starts_at = At(1)});
+}
+
+TEST(StateStoreTest, FailedMigrationLeavesThePreviousVersion) {
+  TempDir tmp;
+  fs::path db = tmp.path() / "sfwarden.db";
+  {
+    RawDb raw(db);
+    raw.Exec(kSchemaV1);
+    raw.Exec("CREATE TABLE login_events (x)");  // collides with migration 2
+  }
+
+  std::string error = OpenError(tmp.path());
+
+  EXPECT_THAT(error, StartsWith("cannot migrate " + Quote(db) + " from schema 1 to 2: "));
+  EXPECT_THAT(error, HasSubstr("table login_events already exists"));
+  EXPECT_THAT(error, HasSubstr("; it was left at schema 1"));
+  RawDb raw(db);
+  EXPECT_EQ(raw.Int("PRAGMA user_version"), 1);
+  EXPECT_EQ(raw.Int("SELECT count(*) FROM sqlite_schema WHERE name = 'seen_ips'"), 0);
+}
+
+TEST(StateStoreTest, RefusesDatabaseFromNewerSfwarden) {
+  TempDir tmp;
+  fs::path db = tmp.path() / "sfwarden.db";
+  {
+    RawDb raw(db);
+    raw.Exec(kSchemaV1);
+    raw.Exec("PRAGMA user_version = " + std::to_string(kStateSchemaVersion + 1));
+  }
+
+  EXPECT_EQ(OpenError(tmp.path()), Quote(db) + " was written by a newer sfwarden (schema " +
+                                       std::to_string(kStateSchemaVersion + 1) +
+                                       ", this binary knows " +
+                                       std::to_string(kStateSchemaVersion) +
+                                       "); upgrade sfwarden or point --state.dir elsewhere");
+  RawDb raw(db);
+  EXPECT_EQ(raw.Int("PRAGMA user_version"), kStateSchemaVersion + 1);  // untouched
+}
+
+TEST(StateStoreTest, SecondOpenOnSameDirFailsWhileFirstIsAlive) {
+  TempDir tmp;
+  auto first = StateStore::Open(tmp.path());
+
+  EXPECT_EQ(OpenError(tmp.path()),
+            "state directory " + Quote(tmp.path()) + " is in use by another sfwarden (pid " +
+                std::to_string(getpid()) + ", holding " + Quote(tmp.path() / "sfwarden.lock") +
+                "); stop that instance or point --state.dir elsewhere");
+
+  first.reset();
+  EXPECT_EQ(OpenError(tmp.path()), "");
+}
+
+TEST(StateStoreTest, LockHeldByAnotherProcessNamesItsPid) {
+  TempDir tmp;
+  fs::path lock = tmp.path() / "sfwarden.lock";
+  // The shell locks the file on fd 9 with flock(1), then writes its pid and becomes
+  // `sleep` (same pid, same fd): one process holding the lock, as another sfwarden would.
+  Subprocess holder({"/bin/sh", "-c",
+                     "exec 9>>'" + lock.string() + "' && flock 9 && echo $$ > '" + lock.string() +
+                         "' && exec sleep 60"});
+  std::string pid = "(pid " + std::to_string(holder.pid()) + ",";
+  std::string error;
+  for (int i = 0; i < 500 && error.find(pid) == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    error = OpenError(tmp.path());  // opens (and unlocks) until the holder has the lock
+  }
+
+  EXPECT_EQ(error, "state directory " + Quote(tmp.path()) + " is in use by another sfwarden (pid " +
+                       std::to_string(holder.pid()) + ", holding " + Quote(lock) +
+                       "); stop that instance or point --state.dir elsewhere");
+}
+
+TEST(StateStoreTest, DirectoryThatCannotBeCreated) {
+  // A path below a regular file: mkdir fails with ENOTDIR for every user, root included.
+  // (Tests run as root in CI, where chmod 0500 does not stop writes: root bypasses mode
+  // bits, so a read-only directory would prove nothing there.)
+  TempDir tmp;
+  fs::path file = tmp.Write("not-a-dir", "x");
+
+  EXPECT_EQ(OpenError(file / "state"),
+            "cannot create state directory " + Quote(file / "state") +
+                ": Not a directory; create it writable for the user sfwarden runs as, or point "
+                "--state.dir elsewhere");
+}
+
+TEST(StateStoreTest, StateDirThatIsAFile) {
+  TempDir tmp;
+  fs::path file = tmp.Write("state", "x");
+
+  EXPECT_EQ(OpenError(file), "state directory " + Quote(file) +
+                                 " exists but is not a directory; point --state.dir elsewhere");
+}
+
+TEST(StateStoreTest, ReadOnlyDirectoryForNonRoot) {
+  if (geteuid() == 0) {
+    GTEST_SKIP() << "root ignores mode bits; DirectoryThatCannotBeCreated covers root";
+  }
+  TempDir tmp;
+  fs::path dir = tmp.path() / "ro";
+  fs::create_directory(dir);
+  fs::permissions(dir, fs::perms::owner_read | fs::perms::owner_exec);
+
+  EXPECT_EQ(OpenError(dir), "state directory " + Quote(dir) + " is not writable: cannot open " +
+                                Quote(dir / "sfwarden.lock") +
+                                ": Permission denied; make it writable for the user sfwarden "
+                                "runs as, or point --state.dir elsewhere");
+}
+
+TEST(StateStoreTest, RefusesFileThatIsNotADatabase) {
+  TempDir tmp;
+  std::string junk = "this is a YAML file, not a database\n" + std::string(200, '#');
+  fs::path db = tmp.Write("sfwarden.db", junk, 0600);
+
+  EXPECT_EQ(OpenError(tmp.path()),
+            Quote(db) +
+                " is not a SQLite database (SQLite: file is not a database); point "
+                "--state.dir elsewhere or fix it");
+  std::ifstream in(db);
+  std::string after((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(after, junk);  // not touched
+}
+
+TEST(StateStoreTest, RefusesAnotherApplicationsDatabase) {
+  TempDir tmp;
+  fs::path db = tmp.path() / "sfwarden.db";
+  {
+    RawDb raw(db);
+    raw.Exec("CREATE TABLE invoices (id INTEGER)");
+  }
+
+  EXPECT_EQ(OpenError(tmp.path()),
+            Quote(db) +
+                " is a SQLite database with tables but no sfwarden schema version, not "
+                "sfwarden state; point --state.dir elsewhere or fix it");
+}
+
+TEST(StateStoreTest, RefusesDatabaseWithForeignApplicationId) {
+  TempDir tmp;
+  fs::path db = tmp.path() / "sfwarden.db";
+  {
+    RawDb raw(db);
+    raw.Exec("PRAGMA application_id = 42; PRAGMA user_version = 3");
+  }
+
+  EXPECT_EQ(OpenError(tmp.path()), Quote(db) +
+                                       " is a SQLite database of another application "
+                                       "(application_id 42), not sfwarden state; point "
+                                       "--state.dir elsewhere or fix it");
+}
+
+TEST(StateStoreTest, CursorRoundTrip) {
+  TempDir tmp;
+  auto store = StateStore::Open(tmp.path());
+
+  EXPECT_EQ(store->GetCursor("prod", "logins"), std::nullopt);
+  store->SetCursor("prod", "logins", "a");
+  store->SetCursor("prod", "logins", "b");
+  store->SetCursor("prod", "audit_trail", "c");
+  store->SetCursor("dev", "logins", "it's \"quoted\"; DROP TABLE cursors;--");
+
+  EXPECT_EQ(store->GetCursor("prod", "logins"), "b");
+  EXPECT_EQ(store->GetCursor("prod", "audit_trail"), "c");
+  EXPECT_EQ(store->GetCursor("dev", "logins"), "it's \"quoted\"; DROP TABLE cursors;--");
+}
+
+TEST(StateStoreTest, SeenIpIsNewOnlyOnceAndWidensItsWindow) {
+  TempDir tmp;
+  auto store = StateStore::Open(tmp.path());
+
+  EXPECT_TRUE(store->RecordSeenIp("prod", "u@acme.com", "203.0.113.9", "DE", At(500)));
+  EXPECT_FALSE(store->RecordSeenIp("prod", "u@acme.com", "203.0.113.9", "", At(400)));
+  EXPECT_FALSE(store->RecordSeenIp("prod", "u@acme.com", "203.0.113.9", "", At(900)));
+  EXPECT_TRUE(store->RecordSeenIp("prod", "other@acme.com", "203.0.113.9", "DE", At(500)));
+  EXPECT_TRUE(store->RecordSeenIp("dev", "u@acme.com", "203.0.113.9", "DE", At(500)));
+  EXPECT_TRUE(store->RecordSeenIp("prod", "u@acme.com", "2600:1f18::1", "US", At(600)));
+
+  auto ips = store->SeenIps("prod", "u@acme.com");
+  ASSERT_EQ(ips.size(), 2u);
+  EXPECT_EQ(ips[0].ip, "203.0.113.9");
+  EXPECT_EQ(ips[0].country, "DE");  // an empty country does not erase a known one
+  EXPECT_EQ(ips[0].first_seen, At(400));
+  EXPECT_EQ(ips[0].last_seen, At(900));
+  EXPECT_EQ(ips[0].count, 3);
+  EXPECT_EQ(ips[1].ip, "2600:1f18::1");
+  EXPECT_EQ(ips[1].count, 1);
+}
+
+TEST(StateStoreTest, LoginEventsAreDeduplicatedAndPruned) {
+  TempDir tmp;
+  auto store = StateStore::Open(tmp.path());
+
+  EXPECT_TRUE(store->RecordLoginEvent("prod", "0Ya000000000001", At(100)));
+  EXPECT_FALSE(store->RecordLoginEvent("prod", "0Ya000000000001", At(160)));
+  EXPECT_TRUE(store->RecordLoginEvent("dev", "0Ya000000000001", At(100)));
+  EXPECT_TRUE(store->RecordLoginEvent("prod", "0Ya000000000002", At(300)));
+
+  EXPECT_EQ(store->PruneLoginEvents(At(200)), 2);
+  EXPECT_TRUE(store->RecordLoginEvent("prod", "0Ya000000000001", At(400)));
+  EXPECT_FALSE(store->RecordLoginEvent("prod", "0Ya000000000002", At(400)));
+}
+
+TEST(StateStoreTest, JournalRoundTrip) {
+  TempDir tmp;
+  auto store = StateStore::Open(tmp.path());
+  JournalEntry entry{.org = "prod",
+                     .cycle_id = "cycle-7",
+                     .kind = "permission_set_assignment",
+                     .target = "hubspot@acme.com/Extra_Access",
+                     .action = "delete",
+                     .before_json = R"({"assigned":true})",
+                     .after_json = R"({"assigned":false})"};
+
+  std::int64_t a = store->AppendJournal(entry);
+  std::int64_t b = store->AppendJournal(entry);
+  std::int64_t other = store->AppendJournal(
+      {.org = "dev", .cycle_id = "c", .kind = "k", .target = "t", .action = "create"});
+  store->MarkJournal(a, JournalState::kSent);
+  store->MarkJournal(b, JournalState::kSent);
+  store->MarkJournal(b, JournalState::kFailed, "403 INSUFFICIENT_ACCESS");
+
+  auto pending = store->PendingJournal("prod");
+  ASSERT_EQ(pending.size(), 1u);
+  EXPECT_EQ(pending[0].id, a);
+  EXPECT_EQ(pending[0].state, JournalState::kSent);
+  EXPECT_EQ(pending[0].cycle_id, "cycle-7");
+  EXPECT_EQ(pending[0].kind, "permission_set_assignment");
+  EXPECT_EQ(pending[0].target, "hubspot@acme.com/Extra_Access");
+  EXPECT_EQ(pending[0].action, "delete");
+  EXPECT_EQ(pending[0].before_json, R"({"assigned":true})");
+  EXPECT_EQ(pending[0].after_json, R"({"assigned":false})");
+  EXPECT_EQ(pending[0].rollback_of, std::nullopt);
+  EXPECT_GT(pending[0].created_at.time_since_epoch().count(), 0);
+  auto failed = store->FindJournal(b);
+  ASSERT_TRUE(failed);
+  EXPECT_EQ(failed->state, JournalState::kFailed);
+  EXPECT_EQ(failed->error, "403 INSUFFICIENT_ACCESS");
+  EXPECT_EQ(store->PendingJournal("dev").at(0).id, other);
+  EXPECT_EQ(store->FindJournal(9999), std::nullopt);
+
+  store->MarkJournal(a, JournalState::kDone);
+  JournalEntry undo = entry;
+  undo.rollback_of = a;
+  std::int64_t c = store->AppendJournal(undo);
+  EXPECT_EQ(store->FindJournal(c)->rollback_of, a);
+  store->MarkJournal(c, JournalState::kDone);
+  store->MarkJournal(a, JournalState::kRolledBack);
+  EXPECT_EQ(store->FindJournal(a)->state, JournalState::kRolledBack);
+  EXPECT_TRUE(store->PendingJournal("prod").empty());
+}
+
+TEST(StateStoreTest, JournalRejectsUnknownIdsAndInvalidJson) {
+  TempDir tmp;
+  auto store = StateStore::Open(tmp.path());
+
+  try {
+    store->MarkJournal(42, JournalState::kDone);
+    ADD_FAILURE() << "no throw";
+  } catch (const StateStoreError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "remediation journal in " + Quote(tmp.path() / "sfwarden.db") + " has no entry 42");
+  }
+  try {
+    store->AppendJournal({.org = "prod", .before_json = "{not json"});
+    ADD_FAILURE() << "no throw";
+  } catch (const StateStoreError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("CHECK constraint failed: json_valid(before_json)"));
+    EXPECT_THAT(e.what(), StartsWith("state database " + Quote(tmp.path() / "sfwarden.db")));
+  }
+  try {
+    store->AppendJournal({.org = "prod", .rollback_of = 77});
+    ADD_FAILURE() << "no throw";
+  } catch (const StateStoreError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("FOREIGN KEY constraint failed"));
+  }
+}
+
+TEST(StateStoreTest, AlertUpsertAndLoad) {
+  TempDir tmp;
+  auto store = StateStore::Open(tmp.path());
+  AlertRecord alert{.fingerprint = "a1b2",
+                    .alertname = "SfwardenLoginFromNewIp",
+                    .labels_json = R"({"org":"prod","user":"u@acme.com"})",
+                    .annotations_json = R"({"summary":"new IP"})",
+                    .state = AlertState::kFiring,
+                    .starts_at = At(1000),
+                    .last_notified_at = At(1001)};
+  store->UpsertAlert(alert);
+  store->UpsertAlert({.fingerprint = "0000", .alertname = "Other", .starts_at = At(5)});
+  alert.state = AlertState::kResolved;
+  alert.ends_at = At(2000);
+  alert.last_notified_at = At(2001);
+  store->UpsertAlert(alert);
+
+  auto alerts = store->LoadAlerts();
+
+  ASSERT_EQ(alerts.size(), 2u);
+  EXPECT_EQ(alerts[0].fingerprint, "0000");
+  EXPECT_EQ(alerts[0].state, AlertState::kFiring);
+  EXPECT_EQ(alerts[0].ends_at, std::nullopt);
+  EXPECT_EQ(alerts[0].last_notified_at, std::nullopt);
+  EXPECT_EQ(alerts[1].fingerprint, "a1b2");
+  EXPECT_EQ(alerts[1].alertname, "SfwardenLoginFromNewIp");
+  EXPECT_EQ(alerts[1].labels_json, R"({"org":"prod","user":"u@acme.com"})");
+  EXPECT_EQ(alerts[1].annotations_json, R"({"summary":"new IP"})");
+  EXPECT_EQ(alerts[1].state, AlertState::kResolved);
+  EXPECT_EQ(alerts[1].starts_at, At(1000));
+  EXPECT_EQ(alerts[1].ends_at, At(2000));
+  EXPECT_EQ(alerts[1].last_notified_at, At(2001));
+}
+
+TEST(StateStoreTest, CheckpointEmptiesTheWal) {
+  TempDir tmp;
+  auto store = StateStore::Open(tmp.path());
+  for (int i = 0; i < 50; ++i) store->SetCursor("prod", "logins", std::to_string(i));
+  ASSERT_GT(fs::file_size(tmp.path() / "sfwarden.db-wal"), 0u);
+
+  store->Checkpoint();
+
+  EXPECT_EQ(fs::file_size(tmp.path() / "sfwarden.db-wal"), 0u);
+  EXPECT_EQ(store->GetCursor("prod", "logins"), "49");
+}
+
+}  // namespace
+}  // namespace sfwarden::daemon
