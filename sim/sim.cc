@@ -1,0 +1,27 @@
+#include "sim/sim.h"
+
+#include <regex>
+
+#include "sim/versions.h"
+
+namespace sfwarden::sim {
+
+Sim::Sim(std::unique_ptr<Org> org) : org_(std::move(org)), state_(*org_) {}
+
+Response Sim::Handle(const Request& request) { return Route(request); }
+
+Response Sim::Route(const Request& request) {
+  std::string path = request.Path();
+  if (path == "/services/data" || path == "/services/data/") {
+    if (request.method != "GET")
+      return ErrorResponse(405, "METHOD_NOT_ALLOWED",
+                           "HTTP Method '" + request.method + "' not allowed. Allowed are GET");
+    return HandleVersions(state_);
+  }
+  static const std::regex kResources(R"(/services/data/v(\d+\.\d)/?)");
+  std::smatch m;
+  if (std::regex_match(path, m, kResources)) return HandleResources(state_, m[1]);
+  return ErrorResponse(404, "NOT_FOUND", "The requested resource does not exist");
+}
+
+}  // namespace sfwarden::sim

@@ -1,0 +1,20 @@
+#pragma once
+// Mutable simulator state shared by the handlers (besides the Org's records).
+
+#include <string>
+
+#include "sim/org.h"
+
+namespace sfwarden::sim {
+
+struct SimState {
+  explicit SimState(Org& o) : org(o) {}
+  Org& org;
+  std::string base_url = "http://127.0.0.1";
+
+  std::string InstanceUrl() const {
+    return org.settings.instance_url.empty() ? base_url : org.settings.instance_url;
+  }
+};
+
+}  // namespace sfwarden::sim

@@ -1,0 +1,16 @@
+#pragma once
+// GET /services/data (the Versions resource, which does not count as an API call
+// [WIRE.md §8]) and GET /services/data/vNN.0/ (the resource directory).
+
+#include "sim/http.h"
+#include "sim/state.h"
+
+namespace sfwarden::sim {
+
+Response HandleVersions(const SimState& state);
+Response HandleResources(const SimState& state, const std::string& version);
+/// "Spring '24" for 60.0: three releases a year, Spring/Summer/Winter, Winter named for
+/// the following year (e.g. 59.0 = Winter '24, 62.0 = Winter '25).
+std::string ReleaseLabel(int major_version);
+
+}  // namespace sfwarden::sim
