@@ -320,7 +320,9 @@ void CheckReferences(Context& ctx, const YAML::Node& org_node, const std::string
       const YAML::Node rule_node = Lookup(Lookup(rules_node, object), r);
       for (const auto& [key, target] : {std::pair{"shared_to", std::optional(rule.shared_to)},
                                         std::pair{"owned_by", rule.owned_by}}) {
-        if (!target || target->kind != SharingTarget::Kind::kGroup) continue;
+        if (!target || target->kind != SharingTarget::Kind::kGroup || target->name.empty()) {
+          continue;
+        }
         if (baseline_groups.count(target->name)) continue;
         ctx.Warning(Lookup(Lookup(rule_node, key), "group"), rule_path + "." + key + ".group",
                     "group '" + target->name +

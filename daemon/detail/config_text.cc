@@ -106,6 +106,13 @@ std::optional<std::string> DidYouMean(std::string_view word,
   // does not turn into "tz".
   const std::size_t limit = std::max<std::size_t>(2, word.size() / 3);
   if (best && best_distance <= limit && best_distance < word.size()) return best;
+  // A truncated or extended name: "HubSpot_Sync" -> "HubSpot_Sync_Access".
+  if (lower.size() >= 4) {
+    for (std::string_view candidate : candidates) {
+      const std::string other = Lower(candidate);
+      if (other.starts_with(lower) || lower.starts_with(other)) return std::string(candidate);
+    }
+  }
   return std::nullopt;
 }
 
