@@ -2,6 +2,7 @@
 
 #include <regex>
 
+#include "sim/oauth.h"
 #include "sim/versions.h"
 
 namespace sfwarden::sim {
@@ -12,6 +13,9 @@ Response Sim::Handle(const Request& request) { return Route(request); }
 
 Response Sim::Route(const Request& request) {
   std::string path = request.Path();
+  if (path == "/services/oauth2/token") return HandleToken(state_, request);
+  if (path == "/services/oauth2/revoke") return HandleRevoke(state_, request);
+  if (path.rfind("/id/", 0) == 0) return HandleIdentity(state_, request);
   if (path == "/services/data" || path == "/services/data/") {
     if (request.method != "GET")
       return ErrorResponse(405, "METHOD_NOT_ALLOWED",

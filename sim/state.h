@@ -4,6 +4,7 @@
 #include <string>
 
 #include "sim/org.h"
+#include "sim/sessions.h"
 
 namespace sfwarden::sim {
 
@@ -11,6 +12,7 @@ struct SimState {
   explicit SimState(Org& o) : org(o) {}
   Org& org;
   std::string base_url = "http://127.0.0.1";
+  Sessions sessions;
 
   std::string InstanceUrl() const {
     return org.settings.instance_url.empty() ? base_url : org.settings.instance_url;
