@@ -12,6 +12,7 @@
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <tuple>
 
 #include "daemon/detail/config_enums.h"
 #include "daemon/detail/config_secret.h"
@@ -303,6 +304,12 @@ Config LoadConfig(const fs::path& file, const LoadOptions& options) {
     ctx.Warning(root, "orgs", "no orgs configured: sfwarden will watch nothing");
   }
 
+  // Report in file order: the walk reads cross-references after their targets.
+  const auto by_position = [](const ConfigDiagnostic& a, const ConfigDiagnostic& b) {
+    return std::tie(a.line, a.column) < std::tie(b.line, b.column);
+  };
+  std::stable_sort(ctx.errors.begin(), ctx.errors.end(), by_position);
+  std::stable_sort(ctx.warnings.begin(), ctx.warnings.end(), by_position);
   if (!ctx.errors.empty()) {
     std::vector<ConfigDiagnostic> all = std::move(ctx.errors);
     all.insert(all.end(), ctx.warnings.begin(), ctx.warnings.end());
