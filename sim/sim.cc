@@ -3,6 +3,7 @@
 #include <regex>
 
 #include "sim/oauth.h"
+#include "sim/rest_handlers.h"
 #include "sim/versions.h"
 
 namespace sfwarden::sim {
@@ -22,9 +23,18 @@ Response Sim::Route(const Request& request) {
                            "HTTP Method '" + request.method + "' not allowed. Allowed are GET");
     return HandleVersions(state_);
   }
-  static const std::regex kResources(R"(/services/data/v(\d+\.\d)/?)");
+  static const std::regex kData(R"(/services/data/v(\d+\.\d)(/.*)?)");
   std::smatch m;
-  if (std::regex_match(path, m, kResources)) return HandleResources(state_, m[1]);
+  if (std::regex_match(path, m, kData)) {
+    std::string version = m[1];
+    std::string rest = m[2].matched ? std::string(m[2]).substr(1) : std::string();
+    Session* session = state_.sessions.Authenticate(request.Header("authorization"), org_->Now(),
+                                                    org_->settings.session_timeout_ms);
+    // Real body: restforce expired_session_response.json [WIRE.md §3].
+    if (session == nullptr)
+      return ErrorResponse(401, "INVALID_SESSION_ID", "Session expired or invalid");
+    return HandleRest(state_, *session, request, version, rest);
+  }
   return ErrorResponse(404, "NOT_FOUND", "The requested resource does not exist");
 }
 

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "sim/org.h"
+#include "sim/query_cursors.h"
 #include "sim/sessions.h"
 
 namespace sfwarden::sim {
@@ -13,6 +14,7 @@ struct SimState {
   Org& org;
   std::string base_url = "http://127.0.0.1";
   Sessions sessions;
+  QueryCursors cursors;
 
   std::string InstanceUrl() const {
     return org.settings.instance_url.empty() ? base_url : org.settings.instance_url;
