@@ -53,8 +53,7 @@ TempDir::~TempDir() {
   }
   fs::remove_all(path_, ec);
 }
-fs::path TempDir::Write(const std::string& name, const std::string& content,
-                        unsigned mode) const {
+fs::path TempDir::Write(const std::string& name, const std::string& content, unsigned mode) const {
   fs::path p = path_ / name;
   fs::create_directories(p.parent_path());
   {
@@ -121,8 +120,7 @@ bool Subprocess::Running() { return !Wait(std::chrono::milliseconds(0)).has_valu
 std::string Subprocess::Stdout() const { return ReadAll(out_); }
 std::string Subprocess::Stderr() const { return ReadAll(err_); }
 
-bool Subprocess::WaitForOutput(const std::string& needle,
-                               std::chrono::milliseconds timeout) const {
+bool Subprocess::WaitForOutput(const std::string& needle, std::chrono::milliseconds timeout) const {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   do {
     if ((Stdout() + Stderr()).find(needle) != std::string::npos) return true;

@@ -1,0 +1,221 @@
+#include "daemon/daemon.h"
+
+#include <signal.h>
+#include <spdlog/spdlog.h>
+
+#include <boost/asio.hpp>
+#include <system_error>
+
+#include "daemon/daemon_metrics.h"
+#include "daemon/http_server.h"
+#include "daemon/logging.h"
+#include "daemon/state_store.h"
+#include "daemon/systemd_notify.h"
+#include "daemon/web_handlers.h"
+
+namespace sfwarden::daemon {
+namespace asio = boost::asio;
+
+namespace {
+
+const GlobalConfig kDefaults{};
+
+/// co_spawn completion handler: an exception escaping a coroutine is logged, never
+/// fatal (STYLE.md, errors of the third kind).
+auto ReportErrors(const char* what) {
+  return [what](std::exception_ptr e) {
+    if (!e) return;
+    try {
+      std::rethrow_exception(e);
+    } catch (const std::exception& ex) {
+      spdlog::error("internal error in {}: {}", what, ex.what());
+    }
+  };
+}
+
+/// Everything that lives while the daemon runs, on the io_context thread.
+class Runtime {
+ public:
+  Runtime(std::filesystem::path config_file, FlagOverrides flags, Config config,
+          EffectiveSettings settings, std::unique_ptr<StateStore> store)
+      : config_file_(std::move(config_file)),
+        flags_(std::move(flags)),
+        config_(std::move(config)),
+        settings_(std::move(settings)),
+        store_(std::move(store)),
+        signals_(ioc_, SIGTERM, SIGINT, SIGHUP),
+        watchdog_timer_(ioc_) {}
+
+  int Run() {
+    metrics_.ConfigLoaded(true);
+    ListenAddress address;
+    try {
+      address = ParseListenAddress(settings_.listen_address);
+      WebContext web{&metrics_, [this] { return ready_; }};
+      server_ = std::make_unique<HttpServer>(
+          ioc_, address, [web](const HttpRequest& r) { return HandleWebRequest(r, web); });
+    } catch (const std::exception& e) {
+      spdlog::error("cannot listen on {}: {}", settings_.listen_address, e.what());
+      return 1;
+    }
+    asio::co_spawn(ioc_, HandleSignals(), ReportErrors("signals"));
+    if (auto interval = systemd::WatchdogInterval()) {
+      asio::co_spawn(ioc_, PingWatchdog(*interval / 2), ReportErrors("watchdog"));
+    }
+    ready_ = true;
+    const bool v6 = address.host.find(':') != std::string::npos;
+    spdlog::info("sfwarden {} listening on {}{}{}:{} (state {}, {} org(s))", SFWARDEN_VERSION,
+                 v6 ? "[" : "", address.host, v6 ? "]" : "", server_->port(),
+                 settings_.state_dir.string(), config_.orgs.size());
+    systemd::NotifyReady(Status());
+
+    // run_for in a loop is the stop backstop: after a stop request, work still
+    // pending after kStopTimeout is abandoned rather than holding the process.
+    for (;;) {
+      ioc_.run_for(std::chrono::milliseconds(200));
+      if (ioc_.stopped()) break;
+      if (stop_deadline_ && std::chrono::steady_clock::now() > *stop_deadline_) {
+        spdlog::warn("in-flight work did not finish within {}s; stopping anyway",
+                     std::chrono::seconds(Daemon::kStopTimeout).count());
+        ioc_.stop();
+        break;
+      }
+    }
+    store_->Checkpoint();
+    spdlog::info("sfwarden stopped");
+    return 0;
+  }
+
+ private:
+  std::string Status() const {
+    return fmt::format("watching {} org(s); config {}", config_.orgs.size(),
+                       reload_ok_ ? "loaded" : "reload failed, running the previous one");
+  }
+
+  asio::awaitable<void> HandleSignals() {
+    while (!stopping_) {
+      boost::system::error_code ec;
+      int signo = co_await signals_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) break;  // operation_aborted: Stop() cancelled the wait
+      if (signo == SIGHUP) {
+        Reload();
+      } else {
+        spdlog::info("received {}, shutting down", signo == SIGTERM ? "SIGTERM" : "SIGINT");
+        Stop();
+      }
+    }
+  }
+
+  asio::awaitable<void> PingWatchdog(std::chrono::microseconds every) {
+    while (!stopping_) {
+      systemd::NotifyWatchdog();
+      watchdog_timer_.expires_after(every);
+      boost::system::error_code ec;
+      co_await watchdog_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
+  }
+
+  void Reload() {
+    systemd::NotifyReloading();
+    spdlog::info("reloading configuration from {}", config_file_.string());
+    try {
+      Config next = LoadConfig(config_file_);
+      EffectiveSettings next_settings =
+          ResolveSettings(next, flags_, std::getenv("STATE_DIRECTORY"));
+      if (next_settings.listen_address != settings_.listen_address) {
+        spdlog::warn("listen address change to {} requires a restart; still serving on {}",
+                     next_settings.listen_address, settings_.listen_address);
+      }
+      if (next_settings.state_dir != settings_.state_dir) {
+        spdlog::warn("state dir change to {} requires a restart; still using {}",
+                     next_settings.state_dir.string(), settings_.state_dir.string());
+      }
+      if (IsValidLogLevel(next_settings.log_level) && IsValidLogFormat(next_settings.log_format)) {
+        ConfigureLogging(next_settings.log_level, next_settings.log_format);
+      }
+      next_settings.listen_address = settings_.listen_address;
+      next_settings.state_dir = settings_.state_dir;
+      config_ = std::move(next);
+      settings_ = std::move(next_settings);
+      reload_ok_ = true;
+      metrics_.ConfigLoaded(true);
+      spdlog::info("configuration reloaded: {} org(s)", config_.orgs.size());
+    } catch (const ConfigError& e) {
+      reload_ok_ = false;
+      metrics_.ConfigLoaded(false);
+      spdlog::error("error reloading config {}; keeping the previous one ({} problem(s)):",
+                    config_file_.string(), e.diagnostics().size());
+      for (const auto& d : e.diagnostics()) spdlog::error("  {}", d.ToString());
+    }
+    systemd::NotifyReady(Status());
+  }
+
+  void Stop() {
+    if (stopping_) return;
+    stopping_ = true;
+    ready_ = false;
+    systemd::NotifyStopping();
+    stop_deadline_ = std::chrono::steady_clock::now() + Daemon::kStopTimeout;
+    boost::system::error_code ec;
+    signals_.cancel(ec);
+    watchdog_timer_.cancel();
+    if (server_) server_->Stop();
+  }
+
+  std::filesystem::path config_file_;
+  FlagOverrides flags_;
+  Config config_;
+  EffectiveSettings settings_;
+  std::unique_ptr<StateStore> store_;
+  asio::io_context ioc_{1};
+  DaemonMetrics metrics_;
+  asio::signal_set signals_;
+  asio::steady_timer watchdog_timer_;
+  std::unique_ptr<HttpServer> server_;
+  bool ready_ = false;
+  bool stopping_ = false;
+  bool reload_ok_ = true;
+  std::optional<std::chrono::steady_clock::time_point> stop_deadline_;
+};
+
+}  // namespace
+
+EffectiveSettings ResolveSettings(const Config& config, const FlagOverrides& flags,
+                                  const char* state_directory_env) {
+  EffectiveSettings s;
+  s.listen_address = flags.listen_address.value_or(config.global.listen_address);
+  s.log_level = flags.log_level.value_or(config.global.log_level);
+  s.log_format = flags.log_format.value_or(config.global.log_format);
+  if (flags.state_dir) {
+    s.state_dir = *flags.state_dir;
+  } else if (config.global.state_dir != kDefaults.state_dir) {
+    s.state_dir = config.global.state_dir;  // set in the file
+  } else if (state_directory_env != nullptr && *state_directory_env != '\0') {
+    // systemd's StateDirectory= may list several, separated by ':'; ours is the first.
+    std::string env(state_directory_env);
+    s.state_dir = env.substr(0, env.find(':'));
+  } else {
+    s.state_dir = kDefaults.state_dir;
+  }
+  return s;
+}
+
+Daemon::Daemon(std::filesystem::path config_file, FlagOverrides flags)
+    : config_file_(std::move(config_file)), flags_(std::move(flags)) {}
+
+int Daemon::Run() {
+  Config config = LoadConfig(config_file_);  // ConfigError goes to the caller: exit 2
+  EffectiveSettings settings = ResolveSettings(config, flags_, std::getenv("STATE_DIRECTORY"));
+  ConfigureLogging(settings.log_level, settings.log_format);
+  std::unique_ptr<StateStore> store;
+  try {
+    store = StateStore::Open(settings.state_dir);
+  } catch (const StateStoreError& e) {
+    spdlog::error("{}", e.what());
+    return 1;
+  }
+  Runtime runtime(config_file_, flags_, std::move(config), std::move(settings), std::move(store));
+  return runtime.Run();
+}
+
+}  // namespace sfwarden::daemon
