@@ -1,5 +1,6 @@
 #include "sim/rest_handlers.h"
 
+#include "sim/limits.h"
 #include "sim/versions.h"
 
 namespace sfwarden::sim {
@@ -13,6 +14,7 @@ Response HandleRest(SimState& state, const Session& session, const Request& requ
   std::string path = rest_path;
   while (!path.empty() && path.back() == '/') path.pop_back();
   if (path.empty()) return HandleResources(state, version);
+  if (path == "limits") return HandleLimits(state);
   if (path == "query" || path == "queryAll")
     return HandleQuery(state, request, version, path == "queryAll");
   if (StartsWith(path, "query/") || StartsWith(path, "queryAll/")) {

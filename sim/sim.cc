@@ -2,6 +2,7 @@
 
 #include <regex>
 
+#include "sim/limits.h"
 #include "sim/oauth.h"
 #include "sim/rest_handlers.h"
 #include "sim/versions.h"
@@ -11,6 +12,72 @@ namespace sfwarden::sim {
 Sim::Sim(std::unique_ptr<Org> org) : org_(std::move(org)), state_(*org_) {}
 
 Response Sim::Handle(const Request& request) { return Route(request); }
+
+std::string EndpointKey(const std::string& method, const std::string& rest_path) {
+  std::string path = rest_path.substr(0, rest_path.find('?'));
+  while (!path.empty() && path.back() == '/') path.pop_back();
+  auto first = path.substr(0, path.find('/'));
+  if (first == "sobjects" || (first == "composite" && path.rfind("composite/sobjects", 0) == 0)) {
+    // Keep the sObject name: "sobjects/PermissionSetAssignment".
+    const size_t depth = 2;
+    size_t pos = 0;
+    for (size_t i = 0; i < depth && pos != std::string::npos; ++i) pos = path.find('/', pos + 1);
+    return method + " " + path.substr(0, pos);
+  }
+  return method + " " + (first.empty() ? std::string("/") : first);
+}
+
+namespace {
+std::string EntityOf(const Request& request, const std::string& rest_path) {
+  if (rest_path.rfind("sobjects/", 0) == 0) {
+    std::string rest = rest_path.substr(9);
+    return rest.substr(0, rest.find('/'));
+  }
+  if (rest_path.rfind("query", 0) == 0) {
+    std::string q = request.Query()["q"];
+    std::string lower;
+    for (char c : q) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    auto at = lower.find(" from ");
+    if (at == std::string::npos) return "";
+    std::string rest = q.substr(at + 6);
+    auto end = rest.find_first_of(" \n\t");
+    return rest.substr(0, end);
+  }
+  return "";
+}
+}  // namespace
+
+Response Sim::CountedCall(const Session& session, const Request& request,
+                          const std::string& version, const std::string& rest) {
+  // Every authenticated /services/data/vNN.0 call counts once (composite and collections
+  // too) over a rolling 24 h; at the limit Salesforce answers 403 REQUEST_LIMIT_EXCEEDED
+  // [WIRE.md §3, §8; composed-rest-error-403-request-limit-exceeded.json].
+  EpochMs now = org_->Now();
+  if (state_.usage.Used(now) >= org_->settings.daily_api_requests) {
+    Response r = ErrorResponse(403, "REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded.");
+    r.SetHeader("Sforce-Limit-Info", LimitInfoHeader(state_, session.app_name));
+    return r;
+  }
+  state_.usage.Count(now, EndpointKey(request.method, rest), session.user_id, session.app_name);
+  Response r = HandleRest(state_, session, request, version, rest);
+  r.SetHeader("Sforce-Limit-Info", LimitInfoHeader(state_, session.app_name));
+  ApiEvent event;
+  event.time = now;
+  event.user_id = session.user_id;
+  if (auto* user = org_->Get(session.user_id)) event.username = (*user)["Username"];
+  event.app_id = session.app_id;
+  event.app_name = session.app_name;
+  event.client_ip = request.peer_ip;
+  event.method = request.method;
+  event.resource =
+      "/v" + version + "/" +
+      rest.substr(0, rest.find('/') == std::string::npos ? rest.size() : rest.find('/'));
+  event.entity = EntityOf(request, rest);
+  event.api_version = version;
+  event.status = r.status;
+  state_.usage.AddEvent(std::move(event));
+  return r;
+}
 
 Response Sim::Route(const Request& request) {
   std::string path = request.Path();
@@ -33,7 +100,7 @@ Response Sim::Route(const Request& request) {
     // Real body: restforce expired_session_response.json [WIRE.md §3].
     if (session == nullptr)
       return ErrorResponse(401, "INVALID_SESSION_ID", "Session expired or invalid");
-    return HandleRest(state_, *session, request, version, rest);
+    return CountedCall(*session, request, version, rest);
   }
   return ErrorResponse(404, "NOT_FOUND", "The requested resource does not exist");
 }

@@ -29,9 +29,15 @@ class Sim {
 
  private:
   Response Route(const Request& request);
+  Response CountedCall(const Session& session, const Request& request, const std::string& version,
+                       const std::string& rest_path);
 
   std::unique_ptr<Org> org_;
   SimState state_;
 };
+
+/// The counter key of a REST call: "GET query", "POST composite",
+/// "DELETE sobjects/PermissionSetAssignment", "POST composite/sobjects".
+std::string EndpointKey(const std::string& method, const std::string& rest_path);
 
 }  // namespace sfwarden::sim

@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "sim/api_usage.h"
 #include "sim/org.h"
 #include "sim/query_cursors.h"
 #include "sim/sessions.h"
@@ -15,6 +16,7 @@ struct SimState {
   std::string base_url = "http://127.0.0.1";
   Sessions sessions;
   QueryCursors cursors;
+  ApiUsage usage;
 
   std::string InstanceUrl() const {
     return org.settings.instance_url.empty() ? base_url : org.settings.instance_url;
