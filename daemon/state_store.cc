@@ -134,7 +134,8 @@ constexpr std::int64_t kApplicationId = 0x73667764;  // 'sfwd', set by migration
 // other party can be an operator's sqlite3 shell or a backup: wait briefly, then fail.
 constexpr int kBusyTimeoutMs = 250;
 
-constexpr const char* kWhatToDo = "; point --state.dir elsewhere or fix it";
+// For a file that is not ours: sfwarden never overwrites it.
+constexpr const char* kWhatToDo = "; move it away or point --state.dir elsewhere";
 
 StoreTime Now() {
   return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());

@@ -254,8 +254,8 @@ TEST(StateStoreTest, RefusesFileThatIsNotADatabase) {
 
   EXPECT_EQ(OpenError(tmp.path()),
             Quote(db) +
-                " is not a SQLite database (SQLite: file is not a database); point "
-                "--state.dir elsewhere or fix it");
+                " is not a SQLite database (SQLite: file is not a database); move it away "
+                "or point --state.dir elsewhere");
   std::ifstream in(db);
   std::string after((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   EXPECT_EQ(after, junk);  // not touched
@@ -272,7 +272,7 @@ TEST(StateStoreTest, RefusesAnotherApplicationsDatabase) {
   EXPECT_EQ(OpenError(tmp.path()),
             Quote(db) +
                 " is a SQLite database with tables but no sfwarden schema version, not "
-                "sfwarden state; point --state.dir elsewhere or fix it");
+                "sfwarden state; move it away or point --state.dir elsewhere");
 }
 
 TEST(StateStoreTest, RefusesDatabaseWithForeignApplicationId) {
@@ -285,8 +285,8 @@ TEST(StateStoreTest, RefusesDatabaseWithForeignApplicationId) {
 
   EXPECT_EQ(OpenError(tmp.path()), Quote(db) +
                                        " is a SQLite database of another application "
-                                       "(application_id 42), not sfwarden state; point "
-                                       "--state.dir elsewhere or fix it");
+                                       "(application_id 42), not sfwarden state; move it "
+                                       "away or point --state.dir elsewhere");
 }
 
 TEST(StateStoreTest, CursorRoundTrip) {
