@@ -100,6 +100,19 @@ class Org {
   /// Soft delete (IsDeleted=true): query skips the row, queryAll returns it.
   void MarkDeleted(nlohmann::json& row, const std::string& actor_id);
 
+  /// A copy of all records (for allOrNone rollback) and its restoration.
+  struct Snapshot {
+    std::map<std::string, Table, std::less<>> tables;
+    std::map<std::string, std::uint64_t, std::less<>> sequences;
+    std::map<std::string, std::vector<SharingRule>> sharing_rules;
+  };
+  Snapshot TakeSnapshot() const { return {tables_, sequences_, sharing_rules}; }
+  void Restore(Snapshot s) {
+    tables_ = std::move(s.tables);
+    sequences_ = std::move(s.sequences);
+    sharing_rules = std::move(s.sharing_rules);
+  }
+
   /// Any row by 15/18-character Id, deleted ones included; nullptr when unknown.
   nlohmann::json* Get(std::string_view id);
   Table& table(std::string_view object);  // object must be modelled (see schema.h)

@@ -1,6 +1,7 @@
 #include "sim/rest_handlers.h"
 
 #include "sim/limits.h"
+#include "sim/rest_writes.h"
 #include "sim/versions.h"
 
 namespace sfwarden::sim {
@@ -10,7 +11,6 @@ bool StartsWith(const std::string& s, std::string_view p) { return s.rfind(p, 0)
 
 Response HandleRest(SimState& state, const Session& session, const Request& request,
                     const std::string& version, const std::string& rest_path) {
-  (void)session;
   std::string path = rest_path;
   while (!path.empty() && path.back() == '/') path.pop_back();
   if (path.empty()) return HandleResources(state, version);
@@ -24,6 +24,10 @@ Response HandleRest(SimState& state, const Session& session, const Request& requ
           "HTTP Method '" + request.method + "' not allowed. Allowed are GET,HEAD");
     return state.cursors.NextPage(path.substr(path.find('/') + 1));
   }
+  if (path == "composite") return HandleComposite(state, session, request, version);
+  if (path == "composite/sobjects") return HandleCollections(state, session, request, version);
+  if (path == "sobjects" || StartsWith(path, "sobjects/"))
+    return HandleSObjects(state, session, request, version, path);
   return ErrorResponse(404, "NOT_FOUND", "The requested resource does not exist");
 }
 

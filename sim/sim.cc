@@ -2,6 +2,7 @@
 
 #include <regex>
 
+#include "sim/control_api.h"
 #include "sim/limits.h"
 #include "sim/oauth.h"
 #include "sim/rest_handlers.h"
@@ -11,7 +12,14 @@ namespace sfwarden::sim {
 
 Sim::Sim(std::unique_ptr<Org> org) : org_(std::move(org)), state_(*org_) {}
 
-Response Sim::Handle(const Request& request) { return Route(request); }
+Response Sim::Handle(const Request& request) {
+  if (request.target.rfind("/__sim/", 0) == 0) return HandleControl(state_, request);
+  std::optional<FaultRule> fault = state_.faults.Take(request);
+  if (fault && fault->kind == "status") return Faults::StatusReply(*fault);
+  Response response = Route(request);
+  if (fault) Faults::Apply(*fault, response);
+  return response;
+}
 
 std::string EndpointKey(const std::string& method, const std::string& rest_path) {
   std::string path = rest_path.substr(0, rest_path.find('?'));

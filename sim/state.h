@@ -1,9 +1,11 @@
 #pragma once
 // Mutable simulator state shared by the handlers (besides the Org's records).
 
+#include <map>
 #include <string>
 
 #include "sim/api_usage.h"
+#include "sim/faults.h"
 #include "sim/org.h"
 #include "sim/query_cursors.h"
 #include "sim/sessions.h"
@@ -17,6 +19,8 @@ struct SimState {
   Sessions sessions;
   QueryCursors cursors;
   ApiUsage usage;
+  Faults faults;
+  std::map<std::string, std::string> log_files;  // EventLogFile Id → CSV body
 
   std::string InstanceUrl() const {
     return org.settings.instance_url.empty() ? base_url : org.settings.instance_url;
