@@ -33,10 +33,10 @@ std::string ReadAll(const fs::path& p) {
 }  // namespace
 
 fs::path BinaryPath(const std::string& relative) {
-  return fs::path(EnvOr("SFWARDEN_BINARY_DIR", ".")) / relative;
+  return fs::path(EnvOr("SFWARDEN_BINARY_DIR", SFWARDEN_BINARY_DIR_DEFAULT)) / relative;
 }
 fs::path SourcePath(const std::string& relative) {
-  return fs::path(EnvOr("SFWARDEN_SOURCE_DIR", ".")) / relative;
+  return fs::path(EnvOr("SFWARDEN_SOURCE_DIR", SFWARDEN_SOURCE_DIR_DEFAULT)) / relative;
 }
 
 TempDir::TempDir() {

@@ -13,7 +13,8 @@
 
 namespace sfwarden::testing {
 
-/// Path of a built binary (SFWARDEN_BINARY_DIR/relative) or a source file.
+/// Path of a built binary or a source file: relative to the build and source trees
+/// this test was built from, or to $SFWARDEN_BINARY_DIR / $SFWARDEN_SOURCE_DIR when set.
 std::filesystem::path BinaryPath(const std::string& relative);
 std::filesystem::path SourcePath(const std::string& relative);
 
