@@ -1,0 +1,80 @@
+#pragma once
+// The narrow interface collectors and remediation take (tests use a fake). All calls run
+// on the daemon's io_context thread; expected failures are ApiError values (errors.h).
+
+#include <boost/asio/awaitable.hpp>
+#include <cstdint>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <tl/expected.hpp>
+#include <vector>
+
+#include "salesforce/composite.h"
+#include "salesforce/csv.h"
+#include "salesforce/errors.h"
+#include "salesforce/governor.h"
+#include "salesforce/limits.h"
+#include "salesforce/metadata_soap.h"
+#include "salesforce/query_decoder.h"
+#include "salesforce/save_result.h"
+#include "salesforce/sharing_rules.h"
+
+namespace sfwarden::salesforce {
+
+/// Receives query pages as they arrive; returning false stops paging (no more calls).
+using PageSink = std::function<bool(QueryPage&& page)>;
+
+struct QueryOptions {
+  bool include_deleted = false;  // /queryAll instead of /query
+  CallPriority priority = CallPriority::kOptional;
+  int max_pages = 0;  // 0: the client's default cap
+};
+
+struct QuerySummary {
+  std::int64_t total_size = 0;
+  int pages = 0;
+  std::int64_t records = 0;
+  /// False when the sink stopped early or the page cap was reached.
+  bool complete = false;
+};
+
+class Api {
+ public:
+  virtual ~Api() = default;
+
+  /// SOQL query with transparent nextRecordsUrl paging; each page goes to `sink`.
+  virtual boost::asio::awaitable<tl::expected<QuerySummary, ApiError>> Query(
+      std::string soql, PageSink sink, QueryOptions options) = 0;
+  /// One /composite call (one API call) with up to 25 subrequests.
+  virtual boost::asio::awaitable<tl::expected<CompositeResponse, ApiError>> Composite(
+      CompositeRequest request, CallPriority priority) = 0;
+  virtual boost::asio::awaitable<tl::expected<SaveResult, ApiError>> Create(
+      std::string sobject, nlohmann::json fields) = 0;
+  virtual boost::asio::awaitable<tl::expected<void, ApiError>> Update(std::string sobject,
+                                                                      std::string id,
+                                                                      nlohmann::json fields) = 0;
+  /// A record that is already gone after a retried attempt counts as deleted.
+  virtual boost::asio::awaitable<tl::expected<void, ApiError>> Delete(std::string sobject,
+                                                                      std::string id) = 0;
+  /// sObject collections, chunked by 200; per-record results in input order. Records
+  /// carry "attributes": {"type": ...} (create) or "id" (update).
+  virtual boost::asio::awaitable<tl::expected<std::vector<SaveResult>, ApiError>> CreateCollection(
+      std::vector<nlohmann::json> records, bool all_or_none) = 0;
+  virtual boost::asio::awaitable<tl::expected<std::vector<SaveResult>, ApiError>> UpdateCollection(
+      std::vector<nlohmann::json> records, bool all_or_none) = 0;
+  virtual boost::asio::awaitable<tl::expected<std::vector<SaveResult>, ApiError>> DeleteCollection(
+      std::vector<std::string> ids, bool all_or_none) = 0;
+  virtual boost::asio::awaitable<tl::expected<Limits, ApiError>> GetLimits() = 0;
+  /// Streams an EventLogFile blob (the record's LogFile path) through the CSV parser;
+  /// `rows` gets the header row first. Returns the number of rows.
+  virtual boost::asio::awaitable<tl::expected<std::size_t, ApiError>> DownloadEventLogFile(
+      std::string log_file_path, CsvParser::RowSink rows) = 0;
+  /// Metadata API readMetadata(SharingRules, objects); unknown objects are left out.
+  virtual boost::asio::awaitable<tl::expected<std::vector<SharingRules>, ApiError>>
+  ReadSharingRules(std::vector<std::string> objects) = 0;
+  virtual boost::asio::awaitable<tl::expected<std::vector<UpsertResult>, ApiError>>
+  UpsertSharingRules(std::vector<SharingRules> rules) = 0;
+};
+
+}  // namespace sfwarden::salesforce

@@ -1,0 +1,354 @@
+#include "salesforce/http_transport.h"
+
+#include <openssl/ssl.h>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <cstdlib>
+#include <map>
+#include <stdexcept>
+
+#include "salesforce/detail/gzip.h"
+#include "salesforce/detail/url.h"
+
+namespace sfwarden::salesforce {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace ssl = asio::ssl;
+using tcp = asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+namespace {
+
+constexpr std::size_t kReadChunk = 16384;
+constexpr std::uint32_t kHeaderLimit = 64 * 1024;
+constexpr std::size_t kErrorBodyLimit = 1 << 20;  // non-2xx bodies when streaming
+
+struct Connection {
+  std::string key;
+  std::unique_ptr<beast::tcp_stream> plain;
+  std::unique_ptr<beast::ssl_stream<beast::tcp_stream>> tls;
+  beast::flat_buffer buffer;
+  Clock::time_point idle_since;
+
+  beast::tcp_stream& lowest() { return tls ? beast::get_lowest_layer(*tls) : *plain; }
+};
+
+ApiError NetError(const beast::error_code& ec, std::string_view step, const std::string& context) {
+  ApiError e;
+  e.context = context;
+  if (ec == beast::error::timeout) {
+    e.kind = ErrorKind::kTimeout;
+    e.message = std::string(step) + " timed out";
+  } else {
+    e.kind = ErrorKind::kTransport;
+    e.message = std::string(step) + " failed: " + ec.message();
+  }
+  return e;
+}
+
+// Not retryable: the same request would get the same body.
+ApiError TooLarge(std::size_t limit, unsigned status, const std::string& context) {
+  ApiError e =
+      MakeError(ErrorKind::kHttp,
+                "response body exceeds the " + std::to_string(limit) + "-byte limit", context);
+  e.http_status = static_cast<int>(status);
+  e.error_code = "RESPONSE_TOO_LARGE";
+  return e;
+}
+
+const char* EnvAny(const char* a, const char* b) {
+  const char* v = std::getenv(a);
+  return v && *v ? v : std::getenv(b);
+}
+
+}  // namespace
+
+TransportOptions WithProxyFromEnvironment(TransportOptions options) {
+  if (const char* p = EnvAny("HTTPS_PROXY", "https_proxy")) options.https_proxy = p;
+  if (const char* n = EnvAny("NO_PROXY", "no_proxy")) options.no_proxy = n;
+  return options;
+}
+
+struct HttpTransport::Impl {
+  Impl(asio::io_context& io, TransportOptions opts)
+      : ioc(io), options(std::move(opts)), tls_context(ssl::context::tls_client) {
+    tls_context.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                            ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
+                            ssl::context::no_tlsv1_1);
+    SSL_CTX_set_min_proto_version(tls_context.native_handle(), TLS1_2_VERSION);
+    tls_context.set_default_verify_paths();
+    if (!options.ca_file.empty()) {
+      beast::error_code ec;
+      tls_context.load_verify_file(options.ca_file, ec);
+      if (ec)
+        throw std::runtime_error("cannot load CA file " + options.ca_file + ": " + ec.message());
+    }
+    tls_context.set_verify_mode(ssl::verify_peer);
+    if (!options.https_proxy.empty()) {
+      auto url = detail::ParseUrl(options.https_proxy);
+      if (!url || url->scheme != "http") {
+        throw std::runtime_error("HTTPS_PROXY must be an http://host:port URL");
+      }
+      proxy = *url;
+    }
+  }
+
+  milliseconds Step(milliseconds limit, Clock::time_point deadline) const {
+    auto left = std::chrono::duration_cast<milliseconds>(deadline - Clock::now());
+    return std::max(milliseconds(1), std::min(limit, left));
+  }
+
+  std::unique_ptr<Connection> TakeIdle(const std::string& key) {
+    auto now = Clock::now();
+    while (true) {
+      auto it = idle.find(key);
+      if (it == idle.end()) return nullptr;
+      auto conn = std::move(it->second);
+      idle.erase(it);
+      if (now - conn->idle_since < options.max_idle && conn->lowest().socket().is_open()) {
+        return conn;
+      }
+    }
+  }
+
+  void PutIdle(std::unique_ptr<Connection> conn) {
+    if (idle.count(conn->key) >= options.max_idle_per_host) return;
+    conn->idle_since = Clock::now();
+    conn->buffer.clear();
+    idle.emplace(conn->key, std::move(conn));
+  }
+
+  asio::awaitable<tl::expected<std::unique_ptr<Connection>, ApiError>> Connect(
+      const detail::Url& url, const std::string& key, const std::string& context,
+      Clock::time_point deadline) {
+    auto conn = std::make_unique<Connection>();
+    conn->key = key;
+    bool use_proxy =
+        proxy && url.scheme == "https" && !detail::BypassesProxy(url.host, options.no_proxy);
+    const detail::Url& hop = use_proxy ? *proxy : url;
+    beast::error_code ec;
+    tcp::resolver resolver(ioc);
+    // getaddrinfo has its own timeouts; Asio 1.74 cannot put a deadline on it.
+    auto endpoints = co_await resolver.async_resolve(hop.host, hop.port,
+                                                     asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) co_return tl::unexpected(NetError(ec, "resolving " + hop.host, context));
+    ++opened;
+    auto stream = std::make_unique<beast::tcp_stream>(ioc);
+    stream->expires_after(Step(options.connect_timeout, deadline));
+    co_await stream->async_connect(endpoints, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) co_return tl::unexpected(NetError(ec, "connecting to " + hop.Authority(), context));
+
+    if (use_proxy) {
+      http::request<http::empty_body> connect{http::verb::connect, url.host + ":" + url.port, 11};
+      connect.set(http::field::host, url.host + ":" + url.port);
+      connect.set(http::field::user_agent, options.user_agent);
+      stream->expires_after(Step(options.connect_timeout, deadline));
+      co_await http::async_write(*stream, connect, asio::redirect_error(asio::use_awaitable, ec));
+      http::response_parser<http::empty_body> reply;
+      reply.skip(true);  // a CONNECT reply has no body
+      if (!ec) {
+        co_await http::async_read(*stream, conn->buffer, reply,
+                                  asio::redirect_error(asio::use_awaitable, ec));
+      }
+      if (ec) co_return tl::unexpected(NetError(ec, "proxy CONNECT", context));
+      if (reply.get().result_int() != 200) {
+        ApiError e = MakeError(
+            ErrorKind::kTransport,
+            "proxy refused CONNECT with HTTP " + std::to_string(reply.get().result_int()), context);
+        co_return tl::unexpected(e);
+      }
+    }
+
+    if (url.scheme == "http") {
+      conn->plain = std::move(stream);
+      co_return conn;
+    }
+    conn->tls =
+        std::make_unique<beast::ssl_stream<beast::tcp_stream>>(std::move(*stream), tls_context);
+    asio::ip::make_address(url.host, ec);
+    bool is_ip = !ec;
+    ec = {};
+    // SNI only for names (RFC 6066 §3 forbids literal addresses).
+    if (!is_ip && !SSL_set_tlsext_host_name(conn->tls->native_handle(), url.host.c_str())) {
+      co_return tl::unexpected(MakeError(ErrorKind::kTransport, "cannot set SNI", context));
+    }
+    conn->tls->set_verify_callback(ssl::host_name_verification(url.host));
+    conn->lowest().expires_after(Step(options.connect_timeout, deadline));
+    co_await conn->tls->async_handshake(ssl::stream_base::client,
+                                        asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) co_return tl::unexpected(NetError(ec, "TLS handshake with " + url.host, context));
+    co_return conn;
+  }
+
+  template <class Stream>
+  asio::awaitable<tl::expected<HttpResponse, ApiError>> Exchange(
+      Stream& stream, Connection& conn, const detail::Url& url, const HttpRequest& request,
+      const BodySink& sink, Clock::time_point deadline, bool* got_bytes, bool* keep_alive) {
+    beast::error_code ec;
+    const std::string& context = request.context;
+    http::request<http::string_body> req;
+    req.method_string(request.method);
+    req.target(url.target);
+    req.version(11);
+    req.set(http::field::host, url.Authority());
+    req.set(http::field::user_agent, options.user_agent);
+    req.set(http::field::accept_encoding, "gzip");
+    for (const auto& [name, value] : request.headers) req.set(name, value);
+    if (!request.body.empty() || request.method == "POST" || request.method == "PATCH" ||
+        request.method == "PUT") {
+      req.body() = request.body;
+    }
+    req.prepare_payload();
+    req.keep_alive(true);
+
+    conn.lowest().expires_after(Step(options.read_timeout, deadline));
+    co_await http::async_write(stream, req, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) co_return tl::unexpected(NetError(ec, "sending the request", context));
+
+    http::response_parser<http::buffer_body> parser;
+    parser.header_limit(kHeaderLimit);
+    const std::size_t raw_limit = sink ? options.max_stream_bytes : options.max_body_bytes;
+    parser.body_limit(raw_limit);
+    conn.lowest().expires_after(Step(options.read_timeout, deadline));
+    co_await http::async_read_header(stream, conn.buffer, parser,
+                                     asio::redirect_error(asio::use_awaitable, ec));
+    if (conn.buffer.size() > 0 || parser.got_some()) *got_bytes = true;
+    if (ec == http::error::body_limit) {  // Content-Length above the cap
+      co_return tl::unexpected(TooLarge(raw_limit, parser.get().result_int(), context));
+    }
+    if (ec) co_return tl::unexpected(NetError(ec, "reading the response header", context));
+    *got_bytes = true;
+
+    HttpResponse response;
+    response.status = static_cast<int>(parser.get().result_int());
+    for (const auto& field : parser.get()) {
+      response.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+    }
+    bool to_sink = sink && response.status >= 200 && response.status < 300;
+    std::size_t cap =
+        to_sink ? options.max_stream_bytes : (sink ? kErrorBodyLimit : options.max_body_bytes);
+    std::size_t delivered = 0;
+    auto deliver = [&](std::string_view bytes) -> tl::expected<void, ApiError> {
+      delivered += bytes.size();
+      if (delivered > cap) return tl::unexpected(TooLarge(cap, response.status, context));
+      if (to_sink) return sink(bytes);
+      response.body.append(bytes);
+      return {};
+    };
+    std::optional<detail::GzipDecoder> gzip;
+    if (auto enc = response.Header("Content-Encoding"); enc && beast::iequals(*enc, "gzip")) {
+      gzip.emplace();
+    }
+
+    char chunk[kReadChunk];
+    std::size_t raw_bytes = 0;
+    while (!parser.is_done()) {
+      parser.get().body().data = chunk;
+      parser.get().body().size = sizeof chunk;
+      conn.lowest().expires_after(Step(options.read_timeout, deadline));
+      co_await http::async_read(stream, conn.buffer, parser,
+                                asio::redirect_error(asio::use_awaitable, ec));
+      if (ec == http::error::need_buffer) ec = {};  // our chunk is full: consume it
+      if (ec == http::error::body_limit) {
+        co_return tl::unexpected(TooLarge(raw_limit, response.status, context));
+      }
+      if (ec) co_return tl::unexpected(NetError(ec, "reading the response body", context));
+      std::string_view got(chunk, sizeof chunk - parser.get().body().size);
+      if (got.empty()) continue;
+      raw_bytes += got.size();
+      auto fed = gzip ? gzip->Feed(got, deliver) : deliver(got);
+      if (!fed) {
+        if (fed.error().context.empty()) fed.error().context = context;
+        co_return tl::unexpected(fed.error());
+      }
+    }
+    if (gzip && raw_bytes > 0) {  // an empty body (204, 304) has no gzip stream
+      if (auto fin = gzip->Finish(); !fin) {
+        ApiError e = fin.error();
+        e.context = context;
+        co_return tl::unexpected(e);
+      }
+    }
+    *keep_alive = parser.get().keep_alive();
+    co_return response;
+  }
+
+  asio::awaitable<tl::expected<HttpResponse, ApiError>> Send(HttpRequest request, BodySink sink) {
+    auto url = detail::ParseUrl(request.url);
+    if (!url) {
+      url.error().context = request.context;
+      co_return tl::unexpected(url.error());
+    }
+    if (url->scheme == "http" && !detail::IsLoopbackHost(url->host)) {
+      co_return tl::unexpected(MakeError(
+          ErrorKind::kTransport, "plain http is allowed only for loopback hosts", request.context));
+    }
+    auto deadline = Clock::now() + options.total_timeout;
+    std::string key = url->scheme + "://" + url->Authority();
+    for (int attempt = 0;; ++attempt) {
+      auto conn = TakeIdle(key);
+      bool reused = conn != nullptr;
+      if (!conn) {
+        auto fresh = co_await Connect(*url, key, request.context, deadline);
+        if (!fresh) co_return tl::unexpected(fresh.error());
+        conn = std::move(*fresh);
+      }
+      bool got_bytes = false;
+      bool keep_alive = false;
+      // No co_await inside ?: — GCC 12 miscompiles it.
+      tl::expected<HttpResponse, ApiError> result;
+      if (conn->tls) {
+        result = co_await Exchange(*conn->tls, *conn, *url, request, sink, deadline, &got_bytes,
+                                   &keep_alive);
+      } else {
+        result = co_await Exchange(*conn->plain, *conn, *url, request, sink, deadline, &got_bytes,
+                                   &keep_alive);
+      }
+      // A pooled connection the server closed while idle fails before any reply byte:
+      // send once more on a fresh connection.
+      if (!result && reused && !got_bytes && attempt == 0 &&
+          result.error().kind == ErrorKind::kTransport) {
+        continue;
+      }
+      if (result && keep_alive) {
+        PutIdle(std::move(conn));
+      } else {
+        beast::error_code ignored;
+        conn->lowest().socket().shutdown(tcp::socket::shutdown_both, ignored);
+        conn->lowest().close();
+      }
+      co_return result;
+    }
+  }
+
+  asio::io_context& ioc;
+  TransportOptions options;
+  ssl::context tls_context;
+  std::optional<detail::Url> proxy;
+  std::multimap<std::string, std::unique_ptr<Connection>> idle;
+  std::size_t opened = 0;
+};
+
+HttpTransport::HttpTransport(asio::io_context& ioc, TransportOptions options)
+    : impl_(std::make_unique<Impl>(ioc, std::move(options))) {}
+
+HttpTransport::~HttpTransport() = default;
+
+asio::awaitable<tl::expected<HttpResponse, ApiError>> HttpTransport::Send(HttpRequest request,
+                                                                          BodySink sink) {
+  return impl_->Send(std::move(request), std::move(sink));
+}
+
+void HttpTransport::CloseIdle() { impl_->idle.clear(); }
+
+std::size_t HttpTransport::connections_opened() const { return impl_->opened; }
+
+}  // namespace sfwarden::salesforce

@@ -1,0 +1,63 @@
+#pragma once
+// HTTPS over Boost.Beast + OpenSSL with C++20 coroutines: TLS 1.2+, peer and host name
+// verification against the system trust store (plus an optional CA file), SNI,
+// keep-alive reuse per host, connect/read/overall deadlines, a response size cap, gzip
+// responses, and HTTPS_PROXY via CONNECT (NO_PROXY honoured). Plain http:// is accepted
+// only for loopback hosts (tests, demo).
+//
+// Lives on one io_context thread; not thread-safe. Several Send() coroutines may run at
+// once; each takes its own connection. Beast stays in the .cc (pimpl).
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "salesforce/transport.h"
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace sfwarden::salesforce {
+
+struct TransportOptions {
+  std::chrono::milliseconds connect_timeout{std::chrono::seconds(10)};  // TCP + TLS + CONNECT
+  std::chrono::milliseconds read_timeout{std::chrono::seconds(60)};     // each write/read step
+  std::chrono::milliseconds total_timeout{std::chrono::minutes(3)};     // whole exchange
+  std::size_t max_body_bytes = 32u << 20;                               // buffered (decoded) bodies
+  std::size_t max_stream_bytes = 2048u << 20;  // bodies handed to a BodySink
+  std::string ca_file;                         // extra trust anchors (PEM), optional
+  std::string https_proxy;                     // http://proxy:port, "" for none
+  std::string no_proxy;
+  std::size_t max_idle_per_host = 4;
+  std::chrono::seconds max_idle{std::chrono::seconds(50)};
+  std::string user_agent = "sfwarden";
+};
+
+/// HTTPS_PROXY/https_proxy and NO_PROXY/no_proxy from the environment into `options`.
+TransportOptions WithProxyFromEnvironment(TransportOptions options);
+
+class HttpTransport final : public Transport {
+ public:
+  /// Throws std::runtime_error if `options.ca_file` cannot be loaded or the proxy URL is
+  /// malformed (configuration errors).
+  HttpTransport(boost::asio::io_context& ioc, TransportOptions options);
+  ~HttpTransport() override;
+  HttpTransport(const HttpTransport&) = delete;
+  HttpTransport& operator=(const HttpTransport&) = delete;
+
+  boost::asio::awaitable<tl::expected<HttpResponse, ApiError>> Send(HttpRequest request,
+                                                                    BodySink sink = {}) override;
+  /// Closes pooled idle connections (shutdown).
+  void CloseIdle();
+  /// Connections opened so far (for tests of keep-alive reuse).
+  std::size_t connections_opened() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace sfwarden::salesforce

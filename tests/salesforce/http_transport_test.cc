@@ -1,0 +1,316 @@
+#include "salesforce/http_transport.h"
+
+#include <gtest/gtest.h>
+
+// GCC 12 warns on designated initializers that leave members defaulted (on purpose here).
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+
+#include <boost/asio/io_context.hpp>
+
+#include "tests/salesforce/async_test_util.h"
+#include "tests/salesforce/test_certs.h"
+#include "tests/salesforce/test_server.h"
+
+namespace sfwarden::salesforce {
+namespace {
+using namespace std::chrono_literals;
+using testing::RunAwaitable;
+using testing::TestReply;
+using testing::TestRequest;
+using testing::TestServer;
+using Result = tl::expected<HttpResponse, ApiError>;
+
+TransportOptions FastOptions() {
+  TransportOptions o;
+  o.connect_timeout = 2s;
+  o.read_timeout = 2s;
+  o.total_timeout = 5s;
+  return o;
+}
+
+class HttpTransportTest : public ::testing::Test {
+ protected:
+  Result Get(HttpTransport& transport, const std::string& url, BodySink sink = {}) {
+    HttpRequest request;
+    request.url = url;
+    request.context = "GET test";
+    return RunAwaitable(ioc_, transport.Send(request, std::move(sink)));
+  }
+  std::string Local(const TestServer& server, const std::string& path = "/x") {
+    return "http://127.0.0.1:" + std::to_string(server.port()) + path;
+  }
+  boost::asio::io_context ioc_;
+};
+
+TEST_F(HttpTransportTest, PlainHttpOnLoopbackReturnsStatusHeadersAndBody) {
+  TestServer server(ioc_, [](const TestRequest& r) {
+    return TestReply{.status = 201,
+                     .headers = {{"Sforce-Limit-Info", "api-usage=1/100"}},
+                     .body = "hello " + r.target};
+  });
+  HttpTransport transport(ioc_, FastOptions());
+  HttpRequest request{
+      "POST", Local(server, "/a?b=c"), {{"Authorization", "Bearer t"}}, "{}", "POST test"};
+  auto r = RunAwaitable(ioc_, transport.Send(request));
+  ASSERT_TRUE(r) << r.error();
+  EXPECT_EQ(r->status, 201);
+  EXPECT_EQ(r->body, "hello /a?b=c");
+  EXPECT_EQ(r->Header("sforce-limit-info"), "api-usage=1/100");
+  ASSERT_EQ(server.requests().size(), 1u);
+  EXPECT_EQ(server.requests()[0].headers.at("authorization"), "Bearer t");
+  EXPECT_EQ(server.requests()[0].headers.at("accept-encoding"), "gzip");
+  EXPECT_EQ(server.requests()[0].body, "{}");
+}
+
+TEST_F(HttpTransportTest, KeepAliveReusesOneConnection) {
+  TestServer server(ioc_, [](const TestRequest&) { return TestReply{.body = "ok"}; });
+  HttpTransport transport(ioc_, FastOptions());
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(Get(transport, Local(server)));
+  EXPECT_EQ(server.accepted(), 1u);
+  EXPECT_EQ(transport.connections_opened(), 1u);
+}
+
+TEST_F(HttpTransportTest, ReconnectsWhenThePooledConnectionWasClosed) {
+  TestServer server(
+      ioc_, [](const TestRequest&) { return TestReply{.body = "ok", .close_silently = true}; });
+  HttpTransport transport(ioc_, FastOptions());
+  ASSERT_TRUE(Get(transport, Local(server)));
+  auto second = Get(transport, Local(server));
+  ASSERT_TRUE(second) << second.error();
+  EXPECT_EQ(second->body, "ok");
+  EXPECT_EQ(server.accepted(), 2u);
+}
+
+TEST_F(HttpTransportTest, RefusesPlainHttpToNonLoopbackHosts) {
+  HttpTransport transport(ioc_, FastOptions());
+  auto r = Get(transport, "http://example.com/services/data");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, ErrorKind::kTransport);
+  EXPECT_NE(r.error().message.find("loopback"), std::string::npos);
+  EXPECT_EQ(transport.connections_opened(), 0u);
+}
+
+TEST_F(HttpTransportTest, ReadTimeoutIsATimeoutError) {
+  TestServer server(ioc_,
+                    [](const TestRequest&) { return TestReply{.body = "late", .delay = 3s}; });
+  auto options = FastOptions();
+  options.read_timeout = 200ms;
+  HttpTransport transport(ioc_, options);
+  auto start = std::chrono::steady_clock::now();
+  auto r = Get(transport, Local(server));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, ErrorKind::kTimeout);
+  EXPECT_TRUE(r.error().IsRetryable());
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
+}
+
+TEST_F(HttpTransportTest, OverallDeadlineBoundsTheExchange) {
+  TestServer server(ioc_,
+                    [](const TestRequest&) { return TestReply{.body = "late", .delay = 3s}; });
+  auto options = FastOptions();
+  options.read_timeout = 10s;
+  options.total_timeout = 300ms;
+  HttpTransport transport(ioc_, options);
+  auto start = std::chrono::steady_clock::now();
+  auto r = Get(transport, Local(server));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, ErrorKind::kTimeout);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
+}
+
+TEST_F(HttpTransportTest, TooLargeBodyIsAClearError) {
+  TestServer server(ioc_,
+                    [](const TestRequest&) { return TestReply{.body = std::string(5000, 'x')}; });
+  auto options = FastOptions();
+  options.max_body_bytes = 1000;
+  HttpTransport transport(ioc_, options);
+  auto r = Get(transport, Local(server));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().error_code, "RESPONSE_TOO_LARGE");
+  EXPECT_NE(r.error().message.find("1000-byte limit"), std::string::npos);
+  EXPECT_FALSE(r.error().IsRetryable());
+  // Also when the body is gzip-compressed below the limit but expands past it.
+  server.set_handler(
+      [](const TestRequest&) { return TestReply{.body = std::string(50000, 'x'), .gzip = true}; });
+  auto gz = Get(transport, Local(server));
+  ASSERT_FALSE(gz);
+  EXPECT_EQ(gz.error().error_code, "RESPONSE_TOO_LARGE");
+}
+
+TEST_F(HttpTransportTest, ConnectionClosedMidBodyIsARetryableTransportError) {
+  TestServer server(ioc_, [](const TestRequest&) {
+    return TestReply{.body = std::string(10000, 'x'), .close_after_body_bytes = 100};
+  });
+  HttpTransport transport(ioc_, FastOptions());
+  auto r = Get(transport, Local(server));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, ErrorKind::kTransport);
+  EXPECT_TRUE(r.error().IsRetryable());
+  EXPECT_EQ(r.error().context, "GET test");
+}
+
+TEST_F(HttpTransportTest, GzipResponsesAreDecoded) {
+  std::string text(100000, 'a');
+  TestServer server(ioc_,
+                    [&](const TestRequest&) { return TestReply{.body = text, .gzip = true}; });
+  HttpTransport transport(ioc_, FastOptions());
+  auto r = Get(transport, Local(server));
+  ASSERT_TRUE(r) << r.error();
+  EXPECT_EQ(r->body, text);
+}
+
+TEST_F(HttpTransportTest, StreamsSuccessBodiesToTheSinkInChunks) {
+  std::string text;
+  for (int i = 0; i < 30000; ++i) text += std::to_string(i) + ",";
+  TestServer server(ioc_, [&](const TestRequest&) { return TestReply{.body = text}; });
+  HttpTransport transport(ioc_, FastOptions());
+  std::string streamed;
+  int chunks = 0;
+  auto r =
+      Get(transport, Local(server), [&](std::string_view chunk) -> tl::expected<void, ApiError> {
+        streamed.append(chunk);
+        ++chunks;
+        return {};
+      });
+  ASSERT_TRUE(r) << r.error();
+  EXPECT_TRUE(r->body.empty());
+  EXPECT_EQ(streamed, text);
+  EXPECT_GT(chunks, 1);
+  // A sink error aborts the exchange.
+  auto aborted =
+      Get(transport, Local(server), [](std::string_view) -> tl::expected<void, ApiError> {
+        return tl::unexpected(MakeError(ErrorKind::kDecode, "bad CSV"));
+      });
+  ASSERT_FALSE(aborted);
+  EXPECT_EQ(aborted.error().message, "bad CSV");
+}
+
+TEST_F(HttpTransportTest, ErrorBodiesAreBufferedEvenWithASink) {
+  TestServer server(ioc_,
+                    [](const TestRequest&) { return TestReply{.status = 404, .body = "[]"}; });
+  HttpTransport transport(ioc_, FastOptions());
+  bool called = false;
+  auto r = Get(transport, Local(server), [&](std::string_view) -> tl::expected<void, ApiError> {
+    called = true;
+    return {};
+  });
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 404);
+  EXPECT_EQ(r->body, "[]");
+  EXPECT_FALSE(called);
+}
+
+TEST_F(HttpTransportTest, ConnectionRefusedIsATransportError) {
+  int port = sfwarden::testing::FreePort();  // nothing listens there
+  HttpTransport transport(ioc_, FastOptions());
+  auto r = Get(transport, "http://127.0.0.1:" + std::to_string(port) + "/");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, ErrorKind::kTransport);
+}
+
+class HttpsTransportTest : public HttpTransportTest {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new sfwarden::testing::TempDir();
+    certs_ = new testing::TestCerts(testing::MakeTestCerts(
+        *dir_, {"DNS:localhost", "DNS:sfwarden-test.invalid", "IP:127.0.0.1"}));
+  }
+  static void TearDownTestSuite() {
+    delete certs_;
+    delete dir_;
+  }
+  static inline sfwarden::testing::TempDir* dir_ = nullptr;
+  static inline testing::TestCerts* certs_ = nullptr;
+};
+
+TEST_F(HttpsTransportTest, TlsWithTheTestCaSucceeds) {
+  TestServer server(
+      ioc_, [](const TestRequest&) { return TestReply{.body = "secure"}; },
+      testing::TlsFiles{certs_->server_cert, certs_->server_key});
+  auto options = FastOptions();
+  options.ca_file = certs_->ca_file;
+  HttpTransport transport(ioc_, options);
+  for (const std::string host : {"localhost", "127.0.0.1"}) {
+    auto r = Get(transport, "https://" + host + ":" + std::to_string(server.port()) + "/");
+    ASSERT_TRUE(r) << r.error();
+    EXPECT_EQ(r->body, "secure");
+  }
+  ASSERT_TRUE(Get(transport, "https://localhost:" + std::to_string(server.port()) + "/"));
+  EXPECT_EQ(server.accepted(), 2u);  // reused per host
+}
+
+TEST_F(HttpsTransportTest, UntrustedCertificateIsRejected) {
+  TestServer server(
+      ioc_, [](const TestRequest&) { return TestReply{.body = "secure"}; },
+      testing::TlsFiles{certs_->server_cert, certs_->server_key});
+  HttpTransport no_ca(ioc_, FastOptions());  // system store only
+  auto r = Get(no_ca, "https://localhost:" + std::to_string(server.port()) + "/");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, ErrorKind::kTransport);
+  EXPECT_NE(r.error().message.find("TLS handshake"), std::string::npos);
+
+  TestServer self_signed(
+      ioc_, [](const TestRequest&) { return TestReply{.body = "secure"}; },
+      testing::TlsFiles{certs_->self_signed_cert, certs_->self_signed_key});
+  auto options = FastOptions();
+  options.ca_file = certs_->ca_file;
+  HttpTransport with_ca(ioc_, options);
+  EXPECT_FALSE(Get(with_ca, "https://localhost:" + std::to_string(self_signed.port()) + "/"));
+}
+
+TEST_F(HttpsTransportTest, HostNameMismatchIsRejected) {
+  TestServer server(
+      ioc_, [](const TestRequest&) { return TestReply{.body = "secure"}; },
+      testing::TlsFiles{certs_->server_cert, certs_->server_key});
+  auto options = FastOptions();
+  options.ca_file = certs_->ca_file;
+  HttpTransport transport(ioc_, options);
+  auto r = Get(transport, "https://127.0.0.2:" + std::to_string(server.port()) + "/");
+  ASSERT_FALSE(r);  // 127.0.0.2 is not among the certificate's names
+  EXPECT_EQ(r.error().kind, ErrorKind::kTransport);
+}
+
+TEST_F(HttpsTransportTest, MissingCaFileIsAConfigurationError) {
+  auto options = FastOptions();
+  options.ca_file = "/nonexistent/ca.pem";
+  EXPECT_THROW(HttpTransport(ioc_, options), std::runtime_error);
+  options.ca_file.clear();
+  options.https_proxy = "socks5://x";
+  EXPECT_THROW(HttpTransport(ioc_, options), std::runtime_error);
+}
+
+TEST_F(HttpsTransportTest, TunnelsThroughAnHttpsProxy) {
+  TestServer server(
+      ioc_,
+      [](const TestRequest& r) { return TestReply{.body = "via proxy " + r.headers.at("host")}; },
+      testing::TlsFiles{certs_->server_cert, certs_->server_key});
+  testing::ConnectProxy proxy(ioc_, server.port());
+  auto options = FastOptions();
+  options.ca_file = certs_->ca_file;
+  options.https_proxy = "http://127.0.0.1:" + std::to_string(proxy.port());
+  HttpTransport transport(ioc_, options);
+  auto r = Get(transport, "https://sfwarden-test.invalid:8443/services/data");
+  ASSERT_TRUE(r) << r.error();
+  EXPECT_EQ(r->body, "via proxy sfwarden-test.invalid:8443");
+  ASSERT_EQ(proxy.connect_targets().size(), 1u);
+  EXPECT_EQ(proxy.connect_targets()[0], "sfwarden-test.invalid:8443");
+
+  options.no_proxy = ".invalid";  // bypassed: the name does not resolve
+  HttpTransport bypass(ioc_, options);
+  EXPECT_FALSE(Get(bypass, "https://sfwarden-test.invalid:8443/services/data"));
+  EXPECT_EQ(proxy.connect_targets().size(), 1u);
+}
+
+TEST_F(HttpsTransportTest, ProxyRefusalIsATransportError) {
+  testing::ConnectProxy proxy(ioc_, 1, /*refuse_status=*/403);
+  auto options = FastOptions();
+  options.https_proxy = "http://127.0.0.1:" + std::to_string(proxy.port());
+  HttpTransport transport(ioc_, options);
+  auto r = Get(transport, "https://sfwarden-test.invalid/");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, ErrorKind::kTransport);
+  EXPECT_NE(r.error().message.find("403"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace sfwarden::salesforce
