@@ -1,0 +1,392 @@
+// The real client against sfsim (started as a process) over loopback HTTP and TLS.
+#include <gtest/gtest.h>
+#include <prometheus/registry.h>
+
+#include <boost/asio/io_context.hpp>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "salesforce/client.h"
+#include "salesforce/http_transport.h"
+#include "salesforce/soql.h"
+#include "tests/salesforce/async_test_util.h"
+#include "tests/salesforce/test_certs.h"
+#include "tests/support/process.h"
+
+// GCC 12 warns on designated initializers that leave members defaulted (on purpose here).
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+
+namespace sfwarden::salesforce {
+namespace {
+using namespace std::chrono_literals;
+using sfwarden::testing::Subprocess;
+using sfwarden::testing::TempDir;
+using testing::RunAwaitable;
+
+class Sfsim {
+ public:
+  Sfsim(const std::string& org_file, std::vector<std::string> extra = {}) {
+    auto binary = sfwarden::testing::BinaryPath("sim/sfsim");
+    if (!std::filesystem::exists(binary))
+      throw std::runtime_error("sfsim not built at " + binary.string());
+    std::vector<std::string> argv = {binary.string(), "--org", org_file, "--listen", "127.0.0.1:0"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    process_ = std::make_unique<Subprocess>(argv);
+    if (!process_->WaitForOutput("sfsim listening on 127.0.0.1:", 15s)) {
+      throw std::runtime_error("sfsim did not start: " + process_->Stderr());
+    }
+    auto out = process_->Stdout();
+    auto pos = out.find("127.0.0.1:") + 10;
+    port_ = std::stoi(out.substr(pos));
+  }
+  int port() const { return port_; }
+  nlohmann::json Control(const std::string& method, const std::string& path,
+                         const nlohmann::json& body = nullptr) {
+    auto r = sfwarden::testing::HttpRequest(port_, method, path, body.is_null() ? "" : body.dump(),
+                                            body.is_null() ? "" : "application/json");
+    EXPECT_LT(r.status, 300) << path << ": " << r.body;
+    return r.body.empty() ? nlohmann::json() : nlohmann::json::parse(r.body, nullptr, false);
+  }
+  void Fault(nlohmann::json fault) { Control("POST", "/__sim/faults", fault); }
+
+ private:
+  std::unique_ptr<Subprocess> process_;
+  int port_ = 0;
+};
+
+class SfsimIntegrationTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir();
+    certs_ =
+        new testing::TestCerts(testing::MakeTestCerts(*dir_, {"DNS:localhost", "IP:127.0.0.1"}));
+    std::string org = R"(
+organization: { name: Acme }
+api_version: "60.0"
+query_batch_size: 2
+limits: { DailyApiRequests: 15000 }
+profiles:
+  - { name: System Administrator }
+  - { name: Salesforce API Only System Integrations }
+users:
+  - { username: admin@acme.example, name: Ada Admin, profile: System Administrator }
+  - { username: hubspot@acme.example, name: HubSpot Integration, profile: Salesforce API Only System Integrations, permission_sets: [HubSpot_Sync_Access], groups: [HubSpot_Integration_Group] }
+  - { username: u1@acme.example, name: User One }
+  - { username: u2@acme.example, name: User Two }
+  - { username: u3@acme.example, name: User Three }
+permission_sets:
+  - { name: HubSpot_Sync_Access, label: HubSpot Sync Access }
+  - { name: Extra_Access, label: Extra Access }
+groups:
+  - { name: HubSpot_Integration_Group, label: HubSpot Integration Group, type: Regular, members: [hubspot@acme.example] }
+sharing_rules:
+  Account:
+    - name: Send_to_HubSpot
+      label: Send to HubSpot
+      access: Edit
+      shared_to: { group: HubSpot_Integration_Group }
+      criteria: [ { field: Name, operation: equals, value: "Acme" } ]
+connected_apps:
+  - name: sfwarden
+    client_id: sfwarden-client-id
+    client_secret: sfwarden-client-secret
+    certificate_file: )" +
+                      certs_->self_signed_cert + R"(
+    execution_user: admin@acme.example
+)";
+    org_file_ = dir_->Write("org.yaml", org).string();
+    std::ifstream key(certs_->self_signed_key);
+    key_pem_ =
+        new std::string((std::istreambuf_iterator<char>(key)), std::istreambuf_iterator<char>());
+  }
+  static void TearDownTestSuite() {
+    delete key_pem_;
+    delete certs_;
+    delete dir_;
+  }
+
+  void SetUp() override { sim_ = std::make_unique<Sfsim>(org_file_); }
+
+  ClientConfig Config(AuthConfig::Flow flow = AuthConfig::Flow::kJwtBearer) {
+    ClientConfig c;
+    c.org = "sim";
+    c.api_version = "60.0";
+    c.auth.flow = flow;
+    c.auth.login_url = "http://127.0.0.1:" + std::to_string(sim_->port());
+    c.auth.client_id = "sfwarden-client-id";
+    c.auth.client_secret = "sfwarden-client-secret";
+    c.auth.username = "hubspot@acme.example";
+    c.auth.private_key_pem = *key_pem_;
+    c.backoff = BackoffPolicy{.max_attempts = 4, .base = 5ms, .cap = 20ms, .max_retry_after = 50ms};
+    return c;
+  }
+  TransportOptions Options() {
+    TransportOptions o;
+    o.connect_timeout = 2s;
+    o.read_timeout = 2s;
+    o.total_timeout = 10s;
+    return o;
+  }
+  template <class T>
+  T Run(boost::asio::awaitable<T> task) {
+    return RunAwaitable(ioc_, std::move(task));
+  }
+  tl::expected<std::vector<nlohmann::json>, ApiError> Records(Client& client,
+                                                              const std::string& soql) {
+    std::vector<nlohmann::json> records;
+    auto r = Run(client.Query(soql,
+                              [&](QueryPage&& page) {
+                                for (auto& rec : page.records) records.push_back(std::move(rec));
+                                return true;
+                              },
+                              {}));
+    if (!r) return tl::unexpected(r.error());
+    return records;
+  }
+
+  static inline TempDir* dir_ = nullptr;
+  static inline testing::TestCerts* certs_ = nullptr;
+  static inline std::string org_file_;
+  static inline std::string* key_pem_ = nullptr;
+  std::unique_ptr<Sfsim> sim_;
+  boost::asio::io_context ioc_;
+  prometheus::Registry registry_;
+};
+
+TEST_F(SfsimIntegrationTest, JwtBearerLoginAndQueryAcrossSeveralPages) {
+  HttpTransport transport(ioc_, Options());
+  Client client(ioc_, transport, registry_, Config());
+  int pages = 0;
+  std::vector<std::string> usernames;
+  auto summary = Run(client.Query("SELECT Username FROM User ORDER BY Username",
+                                  [&](QueryPage&& page) {
+                                    ++pages;
+                                    for (const auto& r : page.records)
+                                      usernames.push_back(*FieldString(r, "Username"));
+                                    return true;
+                                  },
+                                  {}));
+  ASSERT_TRUE(summary) << summary.error();
+  EXPECT_GE(pages, 3);
+  EXPECT_EQ(summary->pages, pages);
+  EXPECT_TRUE(summary->complete);
+  EXPECT_EQ(static_cast<std::int64_t>(usernames.size()), summary->total_size);
+  EXPECT_NE(std::find(usernames.begin(), usernames.end(), "hubspot@acme.example"), usernames.end());
+  EXPECT_TRUE(client.governor().last_usage());  // Sforce-Limit-Info was read
+}
+
+TEST_F(SfsimIntegrationTest, ClientCredentialsAndLimits) {
+  HttpTransport transport(ioc_, Options());
+  Client client(ioc_, transport, registry_, Config(AuthConfig::Flow::kClientCredentials));
+  auto limits = Run(client.GetLimits());
+  ASSERT_TRUE(limits) << limits.error();
+  EXPECT_EQ(limits->at("DailyApiRequests").value.max, 15000);
+  EXPECT_EQ(client.governor().last_usage()->max, 15000);
+}
+
+TEST_F(SfsimIntegrationTest, BadKeyWrongUserAndWrongSecretAreAuthErrors) {
+  HttpTransport transport(ioc_, Options());
+  std::ifstream other(certs_->server_key);
+  std::string other_key((std::istreambuf_iterator<char>(other)), std::istreambuf_iterator<char>());
+  auto bad_key = Config();
+  bad_key.auth.private_key_pem = other_key;
+  auto wrong_user = Config();
+  wrong_user.auth.username = "nobody@acme.example";
+  auto wrong_secret = Config(AuthConfig::Flow::kClientCredentials);
+  wrong_secret.auth.client_secret = "nope";
+  for (const auto& config : {bad_key, wrong_user, wrong_secret}) {
+    Client client(ioc_, transport, registry_, config);
+    auto r = Run(client.Authenticate());
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().kind, ErrorKind::kAuth) << r.error();
+    EXPECT_FALSE(r.error().error_code.empty());
+    EXPECT_EQ(r.error().ToString().find("nope"), std::string::npos);
+  }
+}
+
+TEST_F(SfsimIntegrationTest, ExpiredSessionReauthenticatesAndRetries) {
+  HttpTransport transport(ioc_, Options());
+  auto skew = std::make_shared<std::chrono::hours>(0);  // follows sfsim's virtual clock
+  Client client(ioc_, transport, registry_, Config(), DefaultRandom(),
+                [skew] { return std::chrono::system_clock::now() + *skew; });
+  ASSERT_TRUE(Run(client.GetLimits()));
+  sim_->Fault(
+      {{"path", "/services/data/v60.0/limits"}, {"kind", "status"}, {"status", 401}, {"count", 1}});
+  auto again = Run(client.GetLimits());
+  ASSERT_TRUE(again) << again.error();
+  // Idle session expiry on the virtual clock: the cached token is refused, a new JWT
+  // (exp relative to the org's clock) gets a new one.
+  sim_->Control("POST", "/__sim/clock", {{"advance", "1d"}});
+  *skew = std::chrono::hours(24);
+  auto after_expiry = Run(client.GetLimits());
+  ASSERT_TRUE(after_expiry) << after_expiry.error();
+  EXPECT_EQ(transport.connections_opened(), 1u);  // one keep-alive connection throughout
+}
+
+TEST_F(SfsimIntegrationTest, CompositeAndCollectionsWithPartialFailure) {
+  HttpTransport transport(ioc_, Options());
+  Client client(ioc_, transport, registry_, Config(AuthConfig::Flow::kClientCredentials));
+  CompositeRequest request;
+  request.subrequests = {
+      {"GET",
+       "/services/data/v60.0/query?q=" +
+           UrlEncode(
+               Soql("SELECT Id FROM User WHERE Username = ").String("hubspot@acme.example").str()),
+       "user",
+       {},
+       {}},
+      {"GET",
+       "/services/data/v60.0/query?q=" +
+           UrlEncode(
+               "SELECT Id, Name FROM PermissionSet WHERE IsOwnedByProfile = false ORDER BY Name"),
+       "sets",
+       {},
+       {}},
+      {"GET",
+       "/services/data/v60.0/query?q=" + UrlEncode("SELECT Id FROM NoSuchObject"),
+       "bad",
+       {},
+       {}}};
+  auto composite = Run(client.Composite(request, CallPriority::kOptional));
+  ASSERT_TRUE(composite) << composite.error();
+  auto user = composite->Find("user")->AsQueryPage("user");
+  auto sets = composite->Find("sets")->AsQueryPage("sets");
+  ASSERT_TRUE(user) << user.error();
+  ASSERT_TRUE(sets) << sets.error();
+  EXPECT_EQ(composite->Find("bad")->AsQueryPage("bad").error().error_code, "INVALID_TYPE");
+  std::string user_id = *FieldString(user->records.at(0), "Id");
+  std::string hubspot_set, extra_set;
+  for (const auto& r : sets->records) {
+    if (FieldString(r, "Name") == "HubSpot_Sync_Access") hubspot_set = *FieldString(r, "Id");
+    if (FieldString(r, "Name") == "Extra_Access") extra_set = *FieldString(r, "Id");
+  }
+  ASSERT_FALSE(extra_set.empty());
+  std::vector<nlohmann::json> records = {{{"attributes", {{"type", "PermissionSetAssignment"}}},
+                                          {"AssigneeId", user_id},
+                                          {"PermissionSetId", extra_set}},
+                                         {{"attributes", {{"type", "PermissionSetAssignment"}}},
+                                          {"AssigneeId", user_id},
+                                          {"PermissionSetId", hubspot_set}}};
+  auto results = Run(client.CreateCollection(records, false));
+  ASSERT_TRUE(results) << results.error();
+  ASSERT_EQ(results->size(), 2u);
+  EXPECT_TRUE((*results)[0].success);
+  EXPECT_FALSE((*results)[1].success);
+  ASSERT_FALSE((*results)[1].errors.empty());
+  EXPECT_EQ((*results)[1].errors[0].error_code, "DUPLICATE_VALUE");
+  auto deleted = Run(client.Delete("PermissionSetAssignment", (*results)[0].id));
+  EXPECT_TRUE(deleted) << deleted.error();
+}
+
+TEST_F(SfsimIntegrationTest, EventLogFileDownload) {
+  auto now = sim_->Control("GET", "/__sim/clock")["now"].get<std::string>();
+  sim_->Control("POST", "/__sim/api-usage", {{"username", "hubspot@acme.example"}, {"calls", 3}});
+  sim_->Control("POST", "/__sim/event-log-files", {{"date", now.substr(0, 10)}});
+  HttpTransport transport(ioc_, Options());
+  Client client(ioc_, transport, registry_, Config(AuthConfig::Flow::kClientCredentials));
+  auto files = Records(
+      client, "SELECT Id, EventType, LogFile FROM EventLogFile WHERE EventType = 'ApiTotalUsage'");
+  ASSERT_TRUE(files) << files.error();
+  ASSERT_FALSE(files->empty());
+  std::vector<std::vector<std::string>> rows;
+  auto count = Run(client.DownloadEventLogFile(*FieldString(files->at(0), "LogFile"),
+                                               [&](std::vector<std::string>&& row) {
+                                                 rows.push_back(std::move(row));
+                                                 return true;
+                                               }));
+  ASSERT_TRUE(count) << count.error();
+  ASSERT_GE(rows.size(), 4u);  // header + 3 calls
+  auto user = ColumnIndex(rows[0], "USER_NAME");
+  ASSERT_TRUE(user);
+  EXPECT_EQ(rows[1][*user], "hubspot@acme.example");
+}
+
+TEST_F(SfsimIntegrationTest, SharingRulesReadAndUpsert) {
+  HttpTransport transport(ioc_, Options());
+  Client client(ioc_, transport, registry_, Config(AuthConfig::Flow::kClientCredentials));
+  auto rules = Run(client.ReadSharingRules({"Account"}));
+  ASSERT_TRUE(rules) << rules.error();
+  ASSERT_EQ(rules->size(), 1u);
+  ASSERT_EQ(rules->at(0).criteria_rules.size(), 1u);
+  SharingRule& rule = rules->at(0).criteria_rules[0];
+  EXPECT_EQ(rule.full_name, "Send_to_HubSpot");
+  EXPECT_EQ(rule.access_level, "Edit");
+  EXPECT_EQ(rule.shared_to, (SharedTo{"group", "HubSpot_Integration_Group"}));
+  rule.access_level = "Read";
+  auto upserted = Run(client.UpsertSharingRules(*rules));
+  ASSERT_TRUE(upserted) << upserted.error();
+  ASSERT_EQ(upserted->size(), 1u);
+  EXPECT_TRUE(upserted->at(0).success);
+  auto reread = Run(client.ReadSharingRules({"Account"}));
+  ASSERT_TRUE(reread) << reread.error();
+  EXPECT_EQ(reread->at(0).criteria_rules.at(0).access_level, "Read");
+}
+
+TEST_F(SfsimIntegrationTest, EveryInjectedFaultEndsInARetryOrATypedError) {
+  struct Case {
+    const char* name;
+    nlohmann::json fault;
+    std::optional<ErrorKind> expected_error;  // nullopt: recovered by retrying
+  };
+  const Case cases[] = {
+      {"503 burst", {{"kind", "status"}, {"status", 503}, {"count", 2}}, std::nullopt},
+      {"delay past the timeout",
+       {{"kind", "delay"}, {"delay_ms", 1500}, {"count", 1}},
+       std::nullopt},
+      {"closed mid-body", {{"kind", "close"}, {"bytes", 10}, {"count", 1}}, std::nullopt},
+      {"truncated body", {{"kind", "truncate"}, {"count", 1}}, ErrorKind::kDecode},
+      {"malformed JSON", {{"kind", "malformed"}, {"count", 1}}, ErrorKind::kDecode},
+      {"limit exceeded",
+       {{"kind", "status"}, {"status", 403}, {"count", 1}},
+       ErrorKind::kLimitExceeded},
+      {"503 beyond the attempts",
+       {{"kind", "status"}, {"status", 503}, {"count", 10}},
+       ErrorKind::kSalesforce},  // SERVER_UNAVAILABLE body, HTTP 503
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    sim_->Control("DELETE", "/__sim/faults");
+    auto options = Options();
+    options.read_timeout = 500ms;
+    HttpTransport transport(ioc_, options);
+    prometheus::Registry registry;
+    Client client(ioc_, transport, registry, Config(AuthConfig::Flow::kClientCredentials));
+    ASSERT_TRUE(Run(client.Authenticate()));
+    nlohmann::json fault = c.fault;
+    fault["path"] = "/services/data/v60.0/limits";
+    sim_->Fault(fault);
+    auto start = std::chrono::steady_clock::now();
+    auto limits = Run(client.GetLimits());
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 8s);  // never hangs
+    if (c.expected_error) {
+      ASSERT_FALSE(limits);
+      EXPECT_EQ(limits.error().kind, *c.expected_error) << limits.error();
+    } else {
+      EXPECT_TRUE(limits) << limits.error();
+    }
+  }
+  sim_->Control("DELETE", "/__sim/faults");
+}
+
+TEST_F(SfsimIntegrationTest, TlsWithATestCaAndARejectedUntrustedCertificate) {
+  Sfsim tls_sim(org_file_, {"--tls-cert", certs_->server_cert, "--tls-key", certs_->server_key});
+  auto config = Config(AuthConfig::Flow::kClientCredentials);
+  config.auth.login_url = "https://127.0.0.1:" + std::to_string(tls_sim.port());
+  auto options = Options();
+  options.ca_file = certs_->ca_file;
+  HttpTransport trusted(ioc_, options);
+  Client client(ioc_, trusted, registry_, config);
+  auto limits = Run(client.GetLimits());
+  ASSERT_TRUE(limits) << limits.error();
+  EXPECT_TRUE(client.instance_url().starts_with("https://"));
+
+  HttpTransport untrusted(ioc_, Options());
+  prometheus::Registry registry;
+  Client refused(ioc_, untrusted, registry, config);
+  auto r = Run(refused.Authenticate());
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, ErrorKind::kTransport);
+}
+
+}  // namespace
+}  // namespace sfwarden::salesforce
