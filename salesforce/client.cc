@@ -96,6 +96,7 @@ struct Client::Impl {
     std::string content_type = "application/json";
     std::function<std::string(const std::string& token)> body;
     BodySink sink;
+    bool* retried = nullptr;  // set when the call was sent more than once
   };
 
   Impl(asio::io_context& io, Transport& t, prometheus::Registry& registry, ClientConfig c,
@@ -317,6 +318,7 @@ struct Client::Impl {
       if (delivered) retryable = false;
       if (!retryable || attempt >= config.backoff.max_attempts) co_return tl::unexpected(error);
       retries.Add({{"org", config.org}, {"kind", call.kind}}).Increment();
+      if (call.retried) *call.retried = true;
       auto delay = BackoffDelay(config.backoff, attempt, error.retry_after, random);
       spdlog::warn("salesforce[{}]: {} failed ({}), retry {} in {} ms", config.org, call.kind,
                    error.ToString(), attempt, delay.count());
@@ -482,20 +484,14 @@ asio::awaitable<tl::expected<void, ApiError>> Client::Update(std::string sobject
 
 asio::awaitable<tl::expected<void, ApiError>> Client::Delete(std::string sobject, std::string id) {
   if (!IsApiName(sobject) || !IsApiName(id)) throw std::invalid_argument("bad sObject or id");
+  bool retried = false;
   Impl::Call call = Impl::MakeCall("DELETE", impl_->DataPath("sobjects/" + sobject + "/" + id),
                                    "sobject_delete", CallPriority::kRequired, true);
-  auto retries_before =
-      impl_->retries.Add({{"org", impl_->config.org}, {"kind", "sobject_delete"}}).Value();
+  call.retried = &retried;
   auto response = co_await impl_->Send(std::move(call));
-  if (!response) {
-    bool retried =
-        impl_->retries.Add({{"org", impl_->config.org}, {"kind", "sobject_delete"}}).Value() >
-        retries_before;
-    // An earlier attempt may have deleted it before its reply was lost.
-    if (retried && (response.error().error_code == "ENTITY_IS_DELETED" ||
-                    response.error().http_status == 404)) {
-      co_return tl::expected<void, ApiError>{};
-    }
+  // After a retry, "already gone" means an earlier attempt deleted it and its reply was lost.
+  if (!response && !(retried && (response.error().error_code == "ENTITY_IS_DELETED" ||
+                                 response.error().http_status == 404))) {
     co_return tl::unexpected(response.error());
   }
   co_return tl::expected<void, ApiError>{};
