@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -232,19 +233,46 @@ TEST(StateStoreTest, StateDirThatIsAFile) {
                                  " exists but is not a directory; point --state.dir elsewhere");
 }
 
-TEST(StateStoreTest, ReadOnlyDirectoryForNonRoot) {
-  if (geteuid() == 0) {
-    GTEST_SKIP() << "root ignores mode bits; DirectoryThatCannotBeCreated covers root";
+/// OpenError(dir) as an unprivileged user: as root (CI) it runs in a child process that
+/// drops to uid/gid 65534 first, because root ignores mode bits.
+std::string OpenErrorUnprivileged(const fs::path& dir) {
+  if (geteuid() != 0) return OpenError(dir);
+  int fds[2];
+  if (pipe(fds) != 0) return "pipe failed";
+  pid_t pid = fork();
+  if (pid == 0) {
+    close(fds[0]);
+    if (setgid(65534) != 0 || setuid(65534) != 0) _exit(3);
+    std::string message = OpenError(dir);
+    ssize_t written = write(fds[1], message.data(), message.size());
+    _exit(written == static_cast<ssize_t>(message.size()) ? 0 : 4);
   }
+  close(fds[1]);
+  std::string message;
+  char buf[512];
+  for (ssize_t n; (n = read(fds[0], buf, sizeof buf)) > 0;)
+    message.append(buf, static_cast<size_t>(n));
+  close(fds[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    return "child failed: " + std::to_string(status);
+  return message;
+}
+
+TEST(StateStoreTest, ReadOnlyDirectory) {
   TempDir tmp;
+  fs::permissions(tmp.path(), fs::perms::others_exec, fs::perm_options::add);  // let 65534 in
   fs::path dir = tmp.path() / "ro";
   fs::create_directory(dir);
-  fs::permissions(dir, fs::perms::owner_read | fs::perms::owner_exec);
+  fs::permissions(dir, fs::perms::owner_read | fs::perms::owner_exec | fs::perms::others_read |
+                           fs::perms::others_exec);
 
-  EXPECT_EQ(OpenError(dir), "state directory " + Quote(dir) + " is not writable: cannot open " +
-                                Quote(dir / "sfwarden.lock") +
-                                ": Permission denied; make it writable for the user sfwarden "
-                                "runs as, or point --state.dir elsewhere");
+  EXPECT_EQ(OpenErrorUnprivileged(dir),
+            "state directory " + Quote(dir) + " is not writable: cannot open " +
+                Quote(dir / "sfwarden.lock") +
+                ": Permission denied; make it writable for the user sfwarden runs as, or point "
+                "--state.dir elsewhere");
 }
 
 TEST(StateStoreTest, RefusesFileThatIsNotADatabase) {
