@@ -2,10 +2,12 @@
 
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "sim/generator.h"
 #include "sim/org_file.h"
 #include "sim/server.h"
 #include "sim/sim.h"
@@ -15,6 +17,9 @@ namespace {
 
 constexpr const char* kUsage = R"(usage: sfsim [options]
   --org FILE            org file (YAML or JSON); default: a small built-in org
+  --generate N          serve a generated large org with N integration users ...
+  --humans M            ... and M background human users (default 1000)
+  --print-org           with --generate: print the org file (YAML) and exit
   --listen HOST:PORT    default 127.0.0.1:0 (port 0: pick a free one and print it)
   --tls-cert FILE       serve HTTPS with this certificate chain (PEM) ...
   --tls-key FILE        ... and this private key (PEM)
@@ -24,6 +29,8 @@ On start it prints "sfsim listening on HOST:PORT" on stdout.
 
 struct Options {
   std::string org_file;
+  std::optional<GeneratorOptions> generate;
+  bool print_org = false;
   ServerOptions server;
 };
 
@@ -37,6 +44,13 @@ Options Parse(const std::vector<std::string>& args) {
     };
     if (a == "--org") {
       o.org_file = value();
+    } else if (a == "--generate" || a == "--humans") {
+      int n = std::stoi(value());
+      if (n < 0 || n > 100000) throw std::runtime_error(a + ": expected 0..100000");
+      if (!o.generate) o.generate = GeneratorOptions{};
+      (a == "--generate" ? o.generate->integrations : o.generate->humans) = n;
+    } else if (a == "--print-org") {
+      o.print_org = true;
     } else if (a == "--listen") {
       std::string v = value();
       auto colon = v.rfind(':');
@@ -64,8 +78,16 @@ Options Parse(const std::vector<std::string>& args) {
 
 int RunCli(int argc, char** argv) {
   Options options = Parse(std::vector<std::string>(argv + 1, argv + argc));
-  std::unique_ptr<Org> org =
-      options.org_file.empty() ? DefaultOrg() : LoadOrgFile(options.org_file);
+  if (options.generate && !options.org_file.empty())
+    throw std::runtime_error("--org and --generate exclude each other");
+  if (options.print_org) {
+    if (!options.generate) throw std::runtime_error("--print-org needs --generate");
+    std::cout << GenerateOrgYaml(*options.generate);
+    return 0;
+  }
+  std::unique_ptr<Org> org = options.generate ? LoadOrgText(GenerateOrgYaml(*options.generate))
+                             : options.org_file.empty() ? DefaultOrg()
+                                                        : LoadOrgFile(options.org_file);
   Sim sim(std::move(org));
   bool tls = !options.server.tls_cert_file.empty();
   return RunServer(

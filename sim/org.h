@@ -50,6 +50,9 @@ struct SharingRule {
   std::vector<SharingCriteriaItem> criteria;
   std::string boolean_filter;
   std::optional<bool> include_records_owned_by_all;
+  // Account rules carry accountSettings {caseAccessLevel, contactAccessLevel,
+  // opportunityAccessLevel} (real files metadata-sharingrules-*.xml); empty = absent.
+  std::string case_access, contact_access, opportunity_access;
 };
 
 struct OrgSettings {

@@ -383,6 +383,15 @@ class Loader {
           value = t.begin()->second.as<std::string>();
         };
         target("shared_to", rule.shared_to_type, rule.shared_to);
+        if (object == "Account") {
+          // Defaults as in both real Account rule files [metadata-sharingrules-*.xml].
+          YAML::Node as = r["account_settings"];
+          rule.case_access = as ? Str(as, "case", where + ".account_settings", "None") : "None";
+          rule.contact_access =
+              as ? Str(as, "contact", where + ".account_settings", "Read") : "Read";
+          rule.opportunity_access =
+              as ? Str(as, "opportunity", where + ".account_settings", "None") : "None";
+        }
         if (r["shared_from"]) {
           rule.kind = SharingRule::Kind::kOwner;
           target("shared_from", rule.shared_from_type, rule.shared_from);

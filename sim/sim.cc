@@ -4,6 +4,7 @@
 
 #include "sim/control_api.h"
 #include "sim/limits.h"
+#include "sim/metadata_soap.h"
 #include "sim/oauth.h"
 #include "sim/rest_handlers.h"
 #include "sim/versions.h"
@@ -92,6 +93,7 @@ Response Sim::Route(const Request& request) {
   if (path == "/services/oauth2/token") return HandleToken(state_, request);
   if (path == "/services/oauth2/revoke") return HandleRevoke(state_, request);
   if (path.rfind("/id/", 0) == 0) return HandleIdentity(state_, request);
+  if (path.rfind("/services/Soap/m/", 0) == 0) return HandleMetadataSoap(state_, request);
   if (path == "/services/data" || path == "/services/data/") {
     if (request.method != "GET")
       return ErrorResponse(405, "METHOD_NOT_ALLOWED",

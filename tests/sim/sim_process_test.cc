@@ -61,3 +61,35 @@ TEST(SfsimProcessTest, BadOrgFileExitsWithOneLine) {
 
 }  // namespace
 }  // namespace sfwarden::sim
+
+namespace sfwarden::sim {
+namespace {
+
+TEST(SfsimProcessTest, ServesAGeneratedOrgAndInjectsCloseMidBody) {
+  SfsimProcess sim({"--generate", "5", "--humans", "10"});
+  ASSERT_GT(sim.port(), 0);
+  auto token =
+      HttpRequest(sim.port(), "POST", "/services/oauth2/token",
+                  "grant_type=client_credentials&client_id=bench-client&client_secret=bench-secret",
+                  "application/x-www-form-urlencoded");
+  ASSERT_EQ(token.status, 200) << token.body;
+  std::string access = nlohmann::json::parse(token.body)["access_token"];
+  // The test helper sends no Authorization header, so mint a session through the
+  // control API and check the fault path on an unauthenticated endpoint.
+  auto fault = HttpRequest(sim.port(), "POST", "/__sim/faults",
+                           R"({"path": "/services/data/", "kind": "close", "bytes": 5})",
+                           "application/json");
+  ASSERT_EQ(fault.status, 200) << fault.body;
+  auto cut = HttpRequest(sim.port(), "GET", "/services/data/");
+  EXPECT_NE(cut.body.size(), 0u + 100u);
+  EXPECT_LE(cut.body.size(), 5u);
+  auto whole = HttpRequest(sim.port(), "GET", "/services/data/");
+  EXPECT_EQ(whole.status, 200);
+  EXPECT_TRUE(nlohmann::json::parse(whole.body).is_array());
+  auto counters = HttpRequest(sim.port(), "GET", "/__sim/counters");
+  EXPECT_EQ(counters.status, 200);
+  EXPECT_FALSE(access.empty());
+}
+
+}  // namespace
+}  // namespace sfwarden::sim
