@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "salesforce/client.h"
+#include "salesforce/event_log_file.h"
 #include "salesforce/http_transport.h"
 #include "salesforce/soql.h"
 #include "tests/salesforce/async_test_util.h"
@@ -284,16 +285,17 @@ TEST_F(SfsimIntegrationTest, EventLogFileDownload) {
   sim_->Control("POST", "/__sim/event-log-files", {{"date", now.substr(0, 10)}});
   HttpTransport transport(ioc_, Options());
   Client client(ioc_, transport, registry_, Config(AuthConfig::Flow::kClientCredentials));
-  auto files = Records(
-      client, "SELECT Id, EventType, LogFile FROM EventLogFile WHERE EventType = 'ApiTotalUsage'");
+  auto files = Records(client, EventLogFileListSoql("ApiTotalUsage", "Daily", std::nullopt));
   ASSERT_TRUE(files) << files.error();
   ASSERT_FALSE(files->empty());
+  auto info = DecodeEventLogFile(files->at(0));
+  ASSERT_TRUE(info) << info.error();
   std::vector<std::vector<std::string>> rows;
-  auto count = Run(client.DownloadEventLogFile(*FieldString(files->at(0), "LogFile"),
-                                               [&](std::vector<std::string>&& row) {
-                                                 rows.push_back(std::move(row));
-                                                 return true;
-                                               }));
+  auto count =
+      Run(client.DownloadEventLogFile(info->log_file_path, [&](std::vector<std::string>&& row) {
+        rows.push_back(std::move(row));
+        return true;
+      }));
   ASSERT_TRUE(count) << count.error();
   ASSERT_GE(rows.size(), 4u);  // header + 3 calls
   auto user = ColumnIndex(rows[0], "USER_NAME");
