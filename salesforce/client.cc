@@ -215,6 +215,28 @@ struct Client::Impl {
     }
   }
 
+  // One login at a time: coroutines that need a token while a login is in flight wait for
+  // it instead of logging in again (each login is a LoginHistory row in the org).
+  asio::awaitable<tl::expected<void, ApiError>> EnsureToken() {
+    if (token) co_return tl::expected<void, ApiError>{};
+    if (login_in_flight) {
+      asio::steady_timer wake(ioc, asio::steady_timer::time_point::max());
+      login_waiters.push_back(&wake);
+      boost::system::error_code ec;  // operation_aborted: the login finished
+      co_await wake.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      if (token) co_return tl::expected<void, ApiError>{};
+      co_return tl::unexpected(last_login_error.value_or(
+          MakeError(ErrorKind::kAuth, "authentication failed", "POST /services/oauth2/token")));
+    }
+    login_in_flight = true;
+    auto result = co_await Authenticate();
+    login_in_flight = false;
+    if (!result) last_login_error = result.error();
+    for (auto* waiter : login_waiters) waiter->cancel();
+    login_waiters.clear();
+    co_return result;
+  }
+
   void Observe(const std::string& kind, std::chrono::steady_clock::time_point start) {
     static const prometheus::Histogram::BucketBoundaries kBuckets = {0.05, 0.1, 0.25, 0.5, 1,
                                                                      2.5,  5,   10,   30,  60};
@@ -247,9 +269,8 @@ struct Client::Impl {
         Count(call.kind, Outcome(admitted.error()));
         co_return tl::unexpected(admitted.error());
       }
-      if (!token) {
-        if (auto auth = co_await Authenticate(); !auth) co_return tl::unexpected(auth.error());
-      }
+      if (auto auth = co_await EnsureToken(); !auth) co_return tl::unexpected(auth.error());
+      const std::string used_token = token->access_token;
       HttpRequest request;
       request.method = call.method;
       request.url = token->instance_url + call.path;
@@ -287,7 +308,7 @@ struct Client::Impl {
         error = response.error();
       }
       // Never let a token slip into an error (a server could echo it).
-      std::vector<std::string> secrets = {token->access_token};
+      std::vector<std::string> secrets = {used_token};
       error.message = Redact(error.message, secrets);
       Count(call.kind, Outcome(error));
 
@@ -295,7 +316,7 @@ struct Client::Impl {
         // 401 INVALID_SESSION_ID (REST) or a SOAP fault with it: the token expired or was
         // revoked; log in again once and repeat the request (WIRE.md §1, §7).
         reauthenticated = true;
-        token.reset();
+        if (token && token->access_token == used_token) token.reset();  // else: renewed meanwhile
         --attempt;
         continue;
       }
@@ -394,6 +415,9 @@ struct Client::Impl {
   Governor governor;
   std::string login_url;
   std::optional<AccessToken> token;
+  bool login_in_flight = false;
+  std::vector<asio::steady_timer*> login_waiters;  // borrowed from waiting coroutines
+  std::optional<ApiError> last_login_error;
   prometheus::Family<prometheus::Counter>& calls;
   prometheus::Family<prometheus::Histogram>& durations;
   prometheus::Family<prometheus::Counter>& retries;

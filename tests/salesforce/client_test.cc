@@ -198,6 +198,23 @@ TEST_F(ClientTest, TokenIsCachedAndReauthenticatesOnceOnInvalidSession) {
   EXPECT_EQ(MetricValue("sfwarden_salesforce_token_refreshes_total", {{"org", "prod"}}), 2);
 }
 
+TEST_F(ClientTest, ConcurrentCallsShareOneLogin) {
+  auto transport =
+      Org([](const HttpRequest&) { return Reply(200, Example("rest-query-empty.json")); });
+  transport.yield_before_reply = true;
+  Client client = MakeClient(transport, Config());
+  int done = 0;
+  for (int i = 0; i < 3; ++i) {
+    boost::asio::co_spawn(ioc_, client.GetLimits(), [&](std::exception_ptr, auto result) {
+      EXPECT_FALSE(result);  // the fake's body is not /limits: decode error, after login
+      ++done;
+    });
+  }
+  ioc_.run();
+  EXPECT_EQ(done, 3);
+  EXPECT_EQ(tokens_issued_, 1);
+}
+
 TEST_F(ClientTest, PersistentInvalidSessionIsAnAuthError) {
   auto transport = Org([](const HttpRequest&) {
     return Reply(401, Example("rest-error-401-invalid-session-id.json"));

@@ -2,6 +2,8 @@
 // A scripted Transport for client tests: every request is recorded and answered by a
 // handler; 2xx bodies are streamed to a sink in small chunks like the real transport.
 
+#include <boost/asio/post.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <functional>
 #include <vector>
@@ -18,6 +20,10 @@ class FakeTransport : public Transport {
   boost::asio::awaitable<tl::expected<HttpResponse, ApiError>> Send(HttpRequest request,
                                                                     BodySink sink) override {
     requests.push_back(request);
+    if (yield_before_reply) {  // let other coroutines run, like a real network wait
+      co_await boost::asio::post(co_await boost::asio::this_coro::executor,
+                                 boost::asio::use_awaitable);
+    }
     auto response = handler_(request);
     if (response && sink && response->status >= 200 && response->status < 300) {
       std::string body = std::move(response->body);
@@ -31,6 +37,7 @@ class FakeTransport : public Transport {
   }
 
   std::vector<HttpRequest> requests;
+  bool yield_before_reply = false;
 
  private:
   Handler handler_;
