@@ -1,3 +1,6 @@
+// GCC 12 with -fsanitize reports false -Wmaybe-uninitialized inside <regex>'s
+// std::function members (libstdc++ headers, not our code).
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include "sim/sim.h"
 
 #include <regex>
@@ -110,7 +113,10 @@ Response Sim::Route(const Request& request) {
     // Real body: restforce expired_session_response.json [WIRE.md §3].
     if (session == nullptr)
       return ErrorResponse(401, "INVALID_SESSION_ID", "Session expired or invalid");
-    return CountedCall(*session, request, version, rest);
+    // A copy: the handler may end this very session (a user freezing or deactivating
+    // themselves), which would leave a reference dangling.
+    const Session caller = *session;
+    return CountedCall(caller, request, version, rest);
   }
   return ErrorResponse(404, "NOT_FOUND", "The requested resource does not exist");
 }
