@@ -46,6 +46,11 @@ class Api {
   /// SOQL query with transparent nextRecordsUrl paging; each page goes to `sink`.
   virtual boost::asio::awaitable<tl::expected<QuerySummary, ApiError>> Query(
       std::string soql, PageSink sink, QueryOptions options) = 0;
+  /// Continues a query from a page's nextRecordsUrl (e.g. one a /composite query
+  /// subrequest returned), paging on like Query. `next_records_url` must be a
+  /// /services/data/ path (QueryPage guarantees it); include_deleted is ignored.
+  virtual boost::asio::awaitable<tl::expected<QuerySummary, ApiError>> QueryMore(
+      std::string next_records_url, PageSink sink, QueryOptions options) = 0;
   /// One /composite call (one API call) with up to 25 subrequests.
   virtual boost::asio::awaitable<tl::expected<CompositeResponse, ApiError>> Composite(
       CompositeRequest request, CallPriority priority) = 0;

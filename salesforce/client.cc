@@ -444,13 +444,30 @@ const Governor& Client::governor() const { return impl_->governor; }
 
 asio::awaitable<tl::expected<QuerySummary, ApiError>> Client::Query(std::string soql, PageSink sink,
                                                                     QueryOptions options) {
-  QuerySummary summary;
-  int max_pages = options.max_pages > 0 ? options.max_pages : impl_->config.max_query_pages;
   std::string path =
       impl_->DataPath(options.include_deleted ? "queryAll" : "query") + "?q=" + UrlEncode(soql);
+  co_return co_await PageThrough(std::move(path), "query", std::move(sink), options);
+}
+
+asio::awaitable<tl::expected<QuerySummary, ApiError>> Client::QueryMore(
+    std::string next_records_url, PageSink sink, QueryOptions options) {
+  if (!next_records_url.starts_with("/services/data/")) {
+    throw std::invalid_argument("QueryMore needs a /services/data/ nextRecordsUrl");
+  }
+  co_return co_await PageThrough(std::move(next_records_url), "query_more", std::move(sink),
+                                 options);
+}
+
+// GETs `path` and every nextRecordsUrl after it, handing each page to `sink`.
+asio::awaitable<tl::expected<QuerySummary, ApiError>> Client::PageThrough(std::string path,
+                                                                          std::string first_kind,
+                                                                          PageSink sink,
+                                                                          QueryOptions options) {
+  QuerySummary summary;
+  int max_pages = options.max_pages > 0 ? options.max_pages : impl_->config.max_query_pages;
   while (true) {
     Impl::Call call =
-        Impl::MakeCall("GET", path, summary.pages == 0 ? "query" : "query_more", options.priority);
+        Impl::MakeCall("GET", path, summary.pages == 0 ? first_kind : "query_more", options.priority);
     auto response = co_await impl_->Send(std::move(call));
     if (!response) co_return tl::unexpected(response.error());
     auto page = Impl::WithContext(DecodeQueryPage(response->body), "query page");

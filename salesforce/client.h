@@ -69,6 +69,8 @@ class Client final : public Api {
   boost::asio::awaitable<tl::expected<QuerySummary, ApiError>> Query(std::string soql,
                                                                      PageSink sink,
                                                                      QueryOptions options) override;
+  boost::asio::awaitable<tl::expected<QuerySummary, ApiError>> QueryMore(
+      std::string next_records_url, PageSink sink, QueryOptions options) override;
   boost::asio::awaitable<tl::expected<CompositeResponse, ApiError>> Composite(
       CompositeRequest request, CallPriority priority) override;
   boost::asio::awaitable<tl::expected<SaveResult, ApiError>> Create(std::string sobject,
@@ -92,6 +94,10 @@ class Client final : public Api {
       std::vector<SharingRules> rules) override;
 
  private:
+  boost::asio::awaitable<tl::expected<QuerySummary, ApiError>> PageThrough(std::string path,
+                                                                           std::string first_kind,
+                                                                           PageSink sink,
+                                                                           QueryOptions options);
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
