@@ -39,6 +39,11 @@ struct PollCursors {
 struct UserDirectory {
   std::map<std::string, std::string> username_by_id;
   std::map<std::string, std::string> name_by_username;  // display names, for audit text
+  /// Labels as audit Display texts show them ("HubSpot Sync Access" for the set
+  /// HubSpot_Sync_Access): permission set API name -> Label, and group / permission set
+  /// group DeveloperName -> Name / MasterLabel.
+  std::map<std::string, std::string> permission_set_labels;
+  std::map<std::string, std::string> group_labels;
   static UserDirectory From(const PermissionSnapshot& snapshot);
   std::optional<std::string> UsernameOf(std::string_view user_id) const;
 };
