@@ -279,6 +279,46 @@ TEST_F(SfsimIntegrationTest, CompositeAndCollectionsWithPartialFailure) {
   EXPECT_TRUE(deleted) << deleted.error();
 }
 
+TEST_F(SfsimIntegrationTest, CompositeQueryPageIsContinuedWithQueryMore) {
+  HttpTransport transport(ioc_, Options());
+  Client client(ioc_, transport, registry_, Config(AuthConfig::Flow::kClientCredentials));
+  const std::string soql = "SELECT Username FROM User ORDER BY Username";
+  CompositeRequest request;
+  request.subrequests = {{"GET", "/services/data/v60.0/query?q=" + UrlEncode(soql), "users", {}, {}}};
+  auto composite = Run(client.Composite(request, CallPriority::kOptional));
+  ASSERT_TRUE(composite) << composite.error();
+  auto first = composite->Find("users")->AsQueryPage("users");
+  ASSERT_TRUE(first) << first.error();
+  ASSERT_FALSE(first->done);  // query_batch_size 2: more pages wait behind nextRecordsUrl
+  ASSERT_EQ(first->records.size(), 2u);
+  ASSERT_TRUE(first->next_records_url.starts_with("/services/data/v60.0/query/"));
+
+  std::vector<std::string> usernames;
+  for (const auto& r : first->records) usernames.push_back(*FieldString(r, "Username"));
+  int pages = 0;
+  auto more = Run(client.QueryMore(first->next_records_url,
+                                   [&](QueryPage&& page) {
+                                     ++pages;
+                                     for (const auto& r : page.records)
+                                       usernames.push_back(*FieldString(r, "Username"));
+                                     return true;
+                                   },
+                                   {}));
+  ASSERT_TRUE(more) << more.error();
+  EXPECT_TRUE(more->complete);
+  EXPECT_EQ(more->pages, pages);
+  EXPECT_GE(pages, 2);
+  EXPECT_EQ(more->total_size, first->total_size);
+
+  // The same rows, in the same order, as one plain paged query.
+  auto plain = Records(client, soql);
+  ASSERT_TRUE(plain) << plain.error();
+  std::vector<std::string> expected;
+  for (const auto& r : *plain) expected.push_back(*FieldString(r, "Username"));
+  EXPECT_EQ(usernames, expected);
+  EXPECT_EQ(static_cast<std::int64_t>(usernames.size()), first->total_size);
+}
+
 TEST_F(SfsimIntegrationTest, EventLogFileDownload) {
   auto now = sim_->Control("GET", "/__sim/clock")["now"].get<std::string>();
   sim_->Control("POST", "/__sim/api-usage", {{"username", "hubspot@acme.example"}, {"calls", 3}});
