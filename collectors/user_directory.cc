@@ -24,10 +24,10 @@ UserDirectory UserDirectory::From(const PermissionSnapshot& snapshot) {
 }
 
 std::optional<std::string> UserDirectory::UsernameOf(std::string_view user_id) const {
-  if (user_id.size() != 15 && user_id.size() != 18) return std::nullopt;
   if (auto it = username_by_id.find(std::string(user_id)); it != username_by_id.end()) {
     return it->second;
   }
+  if (user_id.size() != 15 && user_id.size() != 18) return std::nullopt;
   // The first 15 characters are the Id; the last 3 only encode their case. A directory
   // built with one form still resolves the other.
   std::string prefix(user_id.substr(0, 15));
