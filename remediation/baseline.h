@@ -5,7 +5,14 @@
 //   OrgConfig.mode / enforcement.{enforce,max_changes_per_cycle,flapping} -> OrgBaseline
 //   IntegrationUserConfig {username, mode (effective), baseline.*}        -> UserBaseline
 //   PermissionSetConfig {system, objects, fields}                         -> PermissionSetBaseline
-//   SharingRuleConfig                                   -> salesforce::SharingRule (by object)
+//   SharingRuleConfig                                   -> salesforce::SharingRule (by object):
+//     name -> full_name, label, access kRead/kEdit -> "Read"/"Edit",
+//     shared_to {kGroup, kRole, kRoleAndSubordinates, kRoleAndSubordinatesInternal, name}
+//       -> SharedTo{"group" | "role" | "roleAndSubordinates" | "roleAndSubordinatesInternal",
+//       name},
+//     criteria -> criteria_items, boolean_filter, include_records_owned_by_all (set it),
+//     owned_by -> type kOwner + shared_from, case/contact/opportunity_access ->
+//       account_settings {"None" | "Read" | "Edit"}
 //   org_wide_defaults: SharingModel                     -> its YAML/Metadata spelling
 //
 // Plain values, built once per config load and read-only afterwards.

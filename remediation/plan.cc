@@ -4,8 +4,8 @@
 #include <map>
 #include <utility>
 
-#include "remediation/detail/format_time.h"
 #include "remediation/sharing_rules_json.h"
+#include "salesforce/soql.h"
 
 namespace sfwarden::remediation {
 namespace {
@@ -83,8 +83,9 @@ salesforce::SharingRule Merge(const salesforce::SharingRule& want,
   return out;
 }
 
-// Replaces the rule named like `want` in `rules` (keeping its position) or appends it.
-void PutRule(salesforce::SharingRules& rules, const salesforce::SharingRule& want) {
+}  // namespace
+
+void PutSharingRule(salesforce::SharingRules& rules, const salesforce::SharingRule& want) {
   auto& target = want.type == salesforce::SharingRule::Type::kCriteria ? rules.criteria_rules
                                                                        : rules.owner_rules;
   const salesforce::SharingRule* have = nullptr;
@@ -103,6 +104,8 @@ void PutRule(salesforce::SharingRules& rules, const salesforce::SharingRule& wan
   }
   target.push_back(Merge(want, have));
 }
+
+namespace {
 
 class Planner {
  public:
@@ -216,7 +219,8 @@ class Planner {
           replaces["PermissionSetGroupId"] = group->id;
         }
       }
-      replaces["ExpirationDate"] = a.expiration ? json(detail::FormatTime(*a.expiration)) : json();
+      replaces["ExpirationDate"] =
+          a.expiration ? json(salesforce::SoqlDateTime(*a.expiration)) : json();
       Stage(Phase::kRemoveAssignment, {.action = StepAction::kDelete,
                                        .sobject = "PermissionSetAssignment",
                                        .record_id = a.assignment_id,
@@ -370,7 +374,7 @@ class Planner {
         Skip(*item, SkipReason::kNotFound, "rule " + item->item + " not in the baseline");
         continue;
       }
-      PutRule(next, *want);
+      PutSharingRule(next, *want);
       step.fixes.push_back(item->key);
       step.summary += " " + item->item;
     }
@@ -477,6 +481,15 @@ bool IsEnforcementPaused(std::span<const Time> drift_times, Time now,
   const auto recent = std::count_if(drift_times.begin(), drift_times.end(),
                                     [&](Time t) { return now - t < policy.window; });
   return recent >= policy.threshold;
+}
+
+std::set<std::string> PausedKeys(const std::map<std::string, std::vector<Time>>& history, Time now,
+                                 const FlappingPolicy& policy) {
+  std::set<std::string> paused;
+  for (const auto& [key, times] : history) {
+    if (IsEnforcementPaused(times, now, policy)) paused.insert(key);
+  }
+  return paused;
 }
 
 }  // namespace sfwarden::remediation

@@ -4,6 +4,7 @@
 // execute the same Plan (DESIGN.md, "Safety of enforcement").
 
 #include <cstddef>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
@@ -102,10 +103,22 @@ struct Plan {
 Plan BuildPlan(const OrgBaseline& baseline, const collectors::PermissionSnapshot& snapshot,
                DriftReport drift, const std::set<std::string>& paused = {});
 
+/// Puts `declared` into `rules` the way a plan does: the rule of that name is replaced in
+/// place (moved to the other list if its type changed) or appended; what the declaration
+/// leaves open (empty label or description, unset account settings or
+/// includeRecordsOwnedByAll) is kept from the rule it replaces; a missing label becomes the
+/// rule's name. Every other rule stays as it is. The applier may redo this on a fresh
+/// readMetadata right before the upsert, so a rule edited since the snapshot is not lost.
+void PutSharingRule(salesforce::SharingRules& rules, const salesforce::SharingRule& declared);
+
 /// Flapping: `drift_times` are the times the item was found drifted (the caller includes
 /// the current one). Enforcement is paused when at least `policy.threshold` of them lie
 /// within `policy.window` before `now` (an entry exactly `window` old is outside; future
 /// ones are inside). A threshold below 1 disables the pause.
 bool IsEnforcementPaused(std::span<const Time> drift_times, Time now, const FlappingPolicy& policy);
+/// The keys of `history` (drift key -> times found drifted) whose enforcement is paused:
+/// the `paused` argument of BuildPlan.
+std::set<std::string> PausedKeys(const std::map<std::string, std::vector<Time>>& history, Time now,
+                                 const FlappingPolicy& policy);
 
 }  // namespace sfwarden::remediation

@@ -3,8 +3,8 @@
 #include <cstdio>
 #include <string_view>
 
-#include "remediation/detail/format_time.h"
 #include "remediation/sharing_rules_json.h"
+#include "salesforce/soql.h"
 
 namespace sfwarden::remediation {
 namespace {
@@ -72,7 +72,7 @@ std::string DriftLine(const DriftItem& item) {
     line +=
         "; changed by " + Printable(by.actor_username.empty() ? by.actor_id : by.actor_username);
     if (!by.delegate_user.empty()) line += " (as " + Printable(by.delegate_user) + ")";
-    line += " at " + detail::FormatTime(by.time);
+    line += " at " + salesforce::SoqlDateTime(by.time);
   }
   return line + " [" + std::string(ToString(item.disposition)) + "]\n";
 }
@@ -80,7 +80,7 @@ std::string DriftLine(const DriftItem& item) {
 json AttributionJson(const std::optional<Attribution>& by) {
   if (!by) return nullptr;
   return {{"audit_id", by->audit_id},
-          {"time", detail::FormatTime(by->time)},
+          {"time", salesforce::SoqlDateTime(by->time)},
           {"actor_username", by->actor_username},
           {"actor_id", by->actor_id},
           {"delegate_user", by->delegate_user},
@@ -93,7 +93,7 @@ json AttributionJson(const std::optional<Attribution>& by) {
 std::string RenderPlanText(const Plan& plan) {
   const DriftReport& drift = plan.drift;
   std::string out =
-      "Org " + Printable(drift.org) + ", read at " + detail::FormatTime(drift.read_at) + "\n";
+      "Org " + Printable(drift.org) + ", read at " + salesforce::SoqlDateTime(drift.read_at) + "\n";
   if (drift.items.empty()) return out + "\nNo drift: the org matches its baseline.\n";
 
   out += "\nDrift (" + std::to_string(drift.items.size()) + "):\n";
@@ -155,7 +155,7 @@ json RenderPlanJson(const Plan& plan) {
   }
   const Counts counts = Count(plan);
   return {{"org", plan.drift.org},
-          {"read_at", detail::FormatTime(plan.drift.read_at)},
+          {"read_at", salesforce::SoqlDateTime(plan.drift.read_at)},
           {"drift", std::move(drift)},
           {"steps", std::move(steps)},
           {"skipped", std::move(skipped)},

@@ -519,3 +519,33 @@ TEST(FlappingTest, ThresholdBelowOneDisablesThePause) {
 
 }  // namespace
 }  // namespace sfwarden::remediation
+
+namespace sfwarden::remediation {
+namespace {
+
+using namespace fixtures;
+
+TEST(FlappingTest, PausedKeysAreThoseOverTheThreshold) {
+  const FlappingPolicy policy{.window = std::chrono::hours(1), .threshold = 2};
+  const std::map<std::string, std::vector<collectors::Time>> history = {
+      {"a", {At(10), At(20)}}, {"b", {At(20)}}, {"c", {At(-100), At(20)}}};
+
+  EXPECT_EQ(PausedKeys(history, At(30), policy), std::set<std::string>{"a"});
+}
+
+TEST(PutSharingRuleTest, RuleThatChangedTypeMovesToItsList) {
+  salesforce::SharingRules rules{.object = "Account"};
+  salesforce::SharingRule owner = SendToHubSpot();
+  owner.type = salesforce::SharingRule::Type::kOwner;
+  owner.criteria_items.clear();
+  owner.shared_from = {.kind = "role", .value = "Sales"};
+  rules.owner_rules = {owner};
+
+  PutSharingRule(rules, SendToHubSpot());
+
+  EXPECT_TRUE(rules.owner_rules.empty());
+  EXPECT_THAT(rules.criteria_rules, ::testing::ElementsAre(SendToHubSpot()));
+}
+
+}  // namespace
+}  // namespace sfwarden::remediation
