@@ -41,6 +41,8 @@ class Secret {
   const std::string& Reveal() const { return value_; }
   bool empty() const { return value_.empty(); }
   std::string ToString() const { return "<redacted>"; }
+  /// Compares values without revealing them (e.g. has a reload changed the secret?).
+  friend bool operator==(const Secret& a, const Secret& b) { return a.value_ == b.value_; }
   friend std::ostream& operator<<(std::ostream& out, const Secret&) { return out << "<redacted>"; }
 
  private:
@@ -118,11 +120,12 @@ struct ApiBudgetConfig {
 
 /// `orgs[].poll`: how often each source is read.
 struct PollConfig {
-  Duration logins = std::chrono::minutes(1);        // LoginHistory
-  Duration audit_trail = std::chrono::minutes(1);   // SetupAuditTrail
-  Duration limits = std::chrono::minutes(1);        // /limits
-  Duration api_usage_logs = std::chrono::hours(1);  // EventLogFile ApiTotalUsage
-  Duration full_reconcile = std::chrono::hours(1);  // full permission/sharing read
+  Duration logins = std::chrono::minutes(1);         // LoginHistory
+  Duration audit_trail = std::chrono::minutes(1);    // SetupAuditTrail
+  Duration limits = std::chrono::minutes(1);         // /limits
+  Duration oauth_tokens = std::chrono::minutes(15);  // OAuthToken (issued / used tokens)
+  Duration api_usage_logs = std::chrono::hours(1);   // EventLogFile ApiTotalUsage
+  Duration full_reconcile = std::chrono::hours(1);   // full permission/sharing read
 };
 
 /// `orgs[].enforcement.flapping`: drift that comes back `threshold` times within `window`
@@ -248,6 +251,8 @@ struct OrgConfig {
   Mode mode = Mode::kObserve;
   ApiBudgetConfig api_budget;
   PollConfig poll;
+  /// How long per-user daily API usage (from ApiTotalUsage) is kept in the state store.
+  Duration api_usage_retention = std::chrono::days(30);
   EnforcementConfig enforcement;
   std::vector<IntegrationUserConfig> integration_users;
   std::map<std::string, PermissionSetConfig> permission_sets;           // by API name

@@ -68,7 +68,8 @@ std::string DescribeConfig(const Config& config) {
     out << ", mode " << ToString(org.mode) << "\n";
     out << "  poll: logins " << FormatDuration(org.poll.logins) << ", audit_trail "
         << FormatDuration(org.poll.audit_trail) << ", limits " << FormatDuration(org.poll.limits)
-        << ", api_usage_logs " << FormatDuration(org.poll.api_usage_logs) << ", full_reconcile "
+        << ", oauth_tokens " << FormatDuration(org.poll.oauth_tokens) << ", api_usage_logs "
+        << FormatDuration(org.poll.api_usage_logs) << ", full_reconcile "
         << FormatDuration(org.poll.full_reconcile) << "\n";
     out << "  api budget: at most " << Percent(org.api_budget.max_daily_share)
         << " of the daily allowance, pause below " << Percent(org.api_budget.stop_below_remaining)

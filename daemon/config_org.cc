@@ -342,10 +342,10 @@ void ReadOrgs(Context& ctx, const YAML::Node& node, std::vector<OrgConfig>& orgs
   std::map<std::string, std::pair<std::string, YAML::Node>> all_usernames;  // across orgs
   for (std::size_t o = 0; o < items.size(); ++o) {
     const std::string path = IndexPath("orgs", o);
-    MapReader map(
-        ctx, items[o], path,
-        {"name", "login_url", "api_version", "auth", "mode", "api_budget", "poll", "enforcement",
-         "integration_users", "permission_sets", "sharing_rules", "org_wide_defaults"});
+    MapReader map(ctx, items[o], path,
+                  {"name", "login_url", "api_version", "auth", "mode", "api_budget", "poll",
+                   "api_usage_retention", "enforcement", "integration_users", "permission_sets",
+                   "sharing_rules", "org_wide_defaults"});
     OrgConfig org;
     if (map.Require("name") && map.String("name", org.name)) {
       const YAML::Node& at = *map.Get("name");
@@ -376,13 +376,20 @@ void ReadOrgs(Context& ctx, const YAML::Node& node, std::vector<OrgConfig>& orgs
       b.Ratio("stop_below_remaining", org.api_budget.stop_below_remaining);
     }
     if (const YAML::Node* poll = map.Get("poll")) {
-      MapReader p(ctx, *poll, map.PathOf("poll"),
-                  {"logins", "audit_trail", "limits", "api_usage_logs", "full_reconcile"});
+      MapReader p(
+          ctx, *poll, map.PathOf("poll"),
+          {"logins", "audit_trail", "limits", "oauth_tokens", "api_usage_logs", "full_reconcile"});
       p.Duration("logins", org.poll.logins);
       p.Duration("audit_trail", org.poll.audit_trail);
       p.Duration("limits", org.poll.limits);
+      p.Duration("oauth_tokens", org.poll.oauth_tokens);
       p.Duration("api_usage_logs", org.poll.api_usage_logs);
       p.Duration("full_reconcile", org.poll.full_reconcile);
+    }
+    if (map.Duration("api_usage_retention", org.api_usage_retention) &&
+        org.api_usage_retention < std::chrono::days(1)) {
+      ctx.Error(*map.Get("api_usage_retention"), map.PathOf("api_usage_retention"),
+                "must be at least 1d (usage is kept per day)");
     }
     if (const YAML::Node* enforcement = map.Get("enforcement")) {
       ReadEnforcement(ctx, *enforcement, map.PathOf("enforcement"), org.enforcement);

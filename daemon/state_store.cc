@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <iterator>
 #include <string>
@@ -123,6 +124,79 @@ CREATE TABLE remediation_journal (
   updated_at  INTEGER NOT NULL
 );
 CREATE INDEX remediation_journal_by_org_state ON remediation_journal (org, state);
+)sql",
+    // 6: what the collectors must remember across restarts (issue 5).
+    R"sql(
+-- Records of incremental sources already taken, per source ('logins': LoginHistory,
+-- 'audit_trail': SetupAuditTrail). Reads overlap (Salesforce writes rows late), so each
+-- row counts once by its Id. Generalises login_events (copied over, then dropped).
+-- Pruned by seen_at once older than any read overlap.
+CREATE TABLE seen_records (
+  org       TEXT NOT NULL,
+  source    TEXT NOT NULL,
+  record_id TEXT NOT NULL,
+  seen_at   INTEGER NOT NULL,
+  PRIMARY KEY (org, source, record_id)
+) WITHOUT ROWID;
+CREATE INDEX seen_records_by_seen_at ON seen_records (seen_at);
+INSERT INTO seen_records (org, source, record_id, seen_at)
+  SELECT org, 'logins', login_id, seen_at FROM login_events;
+DROP TABLE login_events;
+-- Logins per integration user by outcome and type (bounded sets). Counted in the same
+-- transaction that records the row's Id and moves the cursor, so a restart neither
+-- loses nor double-counts; the exported counters start from here.
+CREATE TABLE login_counts (
+  org      TEXT NOT NULL,
+  username TEXT NOT NULL,
+  outcome  TEXT NOT NULL,
+  type     TEXT NOT NULL,
+  count    INTEGER NOT NULL,
+  PRIMARY KEY (org, username, outcome, type)
+) WITHOUT ROWID;
+-- Newest successful login per user: LoginTime in milliseconds since the epoch.
+CREATE TABLE last_logins (
+  org           TEXT NOT NULL,
+  username      TEXT NOT NULL,
+  login_time_ms INTEGER NOT NULL,
+  PRIMARY KEY (org, username)
+) WITHOUT ROWID;
+-- ApiTotalUsage EventLogFiles taken, each once (by Id). `day` is the UTC day of LogDate.
+-- A day with a Daily file takes its calls from api_usage_daily; a day without one sums
+-- api_usage_hourly.
+CREATE TABLE api_usage_files (
+  org          TEXT NOT NULL,
+  log_file_id  TEXT NOT NULL,
+  log_interval TEXT NOT NULL CHECK (log_interval IN ('Daily', 'Hourly')),
+  period_start INTEGER NOT NULL,
+  day          TEXT NOT NULL,
+  taken_at     INTEGER NOT NULL,
+  PRIMARY KEY (org, log_file_id)
+) WITHOUT ROWID;
+CREATE INDEX api_usage_files_by_day ON api_usage_files (org, day);
+-- Calls per user, connected app and hour, from Hourly files (hour = period start).
+CREATE TABLE api_usage_hourly (
+  org           TEXT NOT NULL,
+  username      TEXT NOT NULL,
+  hour          INTEGER NOT NULL,
+  day           TEXT NOT NULL,
+  connected_app TEXT NOT NULL DEFAULT '',
+  calls         INTEGER NOT NULL,
+  updated_at    INTEGER NOT NULL,
+  PRIMARY KEY (org, username, hour, connected_app)
+) WITHOUT ROWID;
+CREATE INDEX api_usage_hourly_by_day ON api_usage_hourly (org, day);
+-- OAuthToken rows of integration users, to spot newly issued tokens.
+CREATE TABLE oauth_tokens (
+  org           TEXT NOT NULL,
+  token_id      TEXT NOT NULL,
+  username      TEXT NOT NULL,
+  app_name      TEXT NOT NULL DEFAULT '',
+  created_at    INTEGER NOT NULL,
+  last_used_at  INTEGER,
+  use_count     INTEGER NOT NULL DEFAULT 0,
+  first_seen_at INTEGER NOT NULL,
+  PRIMARY KEY (org, token_id)
+) WITHOUT ROWID;
 )sql",
 };
 static_assert(std::size(kMigrations) == kStateSchemaVersion,
@@ -279,6 +353,11 @@ struct StateStore::Impl {
     return st->Int(0);
   }
 
+  // Inside a caller's transaction.
+  bool InsertSeen(std::string_view org, std::string_view source, std::string_view id,
+                  StoreTime seen_at);
+  void PutCursor(std::string_view org, std::string_view source, std::string_view value);
+
   void OpenDatabase();
   void CheckOwnership(std::int64_t version);
   void Migrate(std::int64_t from);
@@ -433,12 +512,7 @@ std::optional<std::string> StateStore::GetCursor(std::string_view org, std::stri
 }
 
 void StateStore::SetCursor(std::string_view org, std::string_view source, std::string_view value) {
-  Use st(impl_->Prepared(
-      "INSERT INTO cursors (org, source, value, updated_at) VALUES (?1, ?2, ?3, ?4) "
-      "ON CONFLICT (org, source) DO UPDATE SET value = excluded.value, "
-      "updated_at = excluded.updated_at"));
-  st->Bind(1, org).Bind(2, source).Bind(3, value).Bind(4, ToInt(Now()));
-  st->Run();
+  impl_->PutCursor(org, source, value);
 }
 
 bool StateStore::RecordSeenIp(std::string_view org, std::string_view username, std::string_view ip,
@@ -475,21 +549,284 @@ std::vector<SeenIp> StateStore::SeenIps(std::string_view org, std::string_view u
   return out;
 }
 
-bool StateStore::RecordLoginEvent(std::string_view org, std::string_view login_id,
-                                  StoreTime seen_at) {
+namespace {
+// BEGIN IMMEDIATE ... COMMIT; rolls back unless Commit() was reached (an exception).
+class Transaction {
+ public:
+  explicit Transaction(sqlite3* db) : db_(db) { detail::Exec(db_, "BEGIN IMMEDIATE"); }
+  ~Transaction() {
+    if (!committed_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  void Commit() {
+    detail::Exec(db_, "COMMIT");
+    committed_ = true;
+  }
+
+ private:
+  sqlite3* db_;
+  bool committed_ = false;
+};
+
+// "YYYY-MM-DD" of a UTC time.
+std::string DayOf(StoreTime t) {
+  auto day = std::chrono::floor<std::chrono::days>(t);
+  std::chrono::year_month_day ymd(day);
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+  return buf;
+}
+}  // namespace
+
+bool StateStore::Impl::InsertSeen(std::string_view org, std::string_view source,
+                                  std::string_view id, StoreTime seen_at) {
   Use st(
-      impl_->Prepared("INSERT INTO login_events (org, login_id, seen_at) VALUES (?1, ?2, ?3) "
-                      "ON CONFLICT (org, login_id) DO NOTHING"));
-  st->Bind(1, org).Bind(2, login_id).Bind(3, ToInt(seen_at));
+      Prepared("INSERT INTO seen_records (org, source, record_id, seen_at) VALUES (?1, ?2, ?3, ?4) "
+               "ON CONFLICT (org, source, record_id) DO NOTHING"));
+  st->Bind(1, org).Bind(2, source).Bind(3, id).Bind(4, ToInt(seen_at));
   st->Run();
-  return impl_->Changes() == 1;
+  return Changes() == 1;
 }
 
-std::int64_t StateStore::PruneLoginEvents(StoreTime cutoff) {
-  Use st(impl_->Prepared("DELETE FROM login_events WHERE seen_at < ?1"));
+void StateStore::Impl::PutCursor(std::string_view org, std::string_view source,
+                                 std::string_view value) {
+  Use st(
+      Prepared("INSERT INTO cursors (org, source, value, updated_at) VALUES (?1, ?2, ?3, ?4) "
+               "ON CONFLICT (org, source) DO UPDATE SET value = excluded.value, "
+               "updated_at = excluded.updated_at"));
+  st->Bind(1, org).Bind(2, source).Bind(3, value).Bind(4, ToInt(Now()));
+  st->Run();
+}
+
+std::vector<bool> StateStore::RecordSeenRecords(std::string_view org, std::string_view source,
+                                                const std::vector<std::string>& ids,
+                                                StoreTime seen_at,
+                                                std::optional<std::string_view> cursor) {
+  Transaction tx(impl_->db.get());
+  std::vector<bool> fresh;
+  fresh.reserve(ids.size());
+  for (const auto& id : ids) fresh.push_back(impl_->InsertSeen(org, source, id, seen_at));
+  if (cursor) impl_->PutCursor(org, source, *cursor);
+  tx.Commit();
+  return fresh;
+}
+
+std::int64_t StateStore::PruneSeenRecords(StoreTime cutoff) {
+  Use st(impl_->Prepared("DELETE FROM seen_records WHERE seen_at < ?1"));
   st->Bind(1, ToInt(cutoff));
   st->Run();
   return impl_->Changes();
+}
+
+std::vector<bool> StateStore::RecordLogins(std::string_view org,
+                                           const std::vector<LoginRecord>& logins,
+                                           std::optional<std::string_view> cursor,
+                                           StoreTime seen_at) {
+  Transaction tx(impl_->db.get());
+  std::vector<bool> fresh;
+  fresh.reserve(logins.size());
+  for (const auto& login : logins) {
+    bool is_new = impl_->InsertSeen(org, "logins", login.id, seen_at);
+    fresh.push_back(is_new);
+    if (!is_new) continue;
+    {
+      Use st(
+          impl_->Prepared("INSERT INTO login_counts (org, username, outcome, type, count) "
+                          "VALUES (?1, ?2, ?3, ?4, 1) ON CONFLICT (org, username, outcome, type) "
+                          "DO UPDATE SET count = count + 1"));
+      st->Bind(1, org).Bind(2, login.username).Bind(3, login.outcome).Bind(4, login.type);
+      st->Run();
+    }
+    if (login.outcome == "success") {
+      Use st(impl_->Prepared(
+          "INSERT INTO last_logins (org, username, login_time_ms) VALUES (?1, ?2, ?3) "
+          "ON CONFLICT (org, username) DO UPDATE SET "
+          "login_time_ms = max(login_time_ms, excluded.login_time_ms)"));
+      st->Bind(1, org).Bind(2, login.username).Bind(3, login.time_ms);
+      st->Run();
+    }
+    if (!login.ip.empty()) {
+      RecordSeenIp(org, login.username, login.ip, login.country,
+                   StoreTime(std::chrono::floor<std::chrono::seconds>(
+                       std::chrono::milliseconds(login.time_ms))));
+    }
+  }
+  if (cursor) impl_->PutCursor(org, "logins", *cursor);
+  tx.Commit();
+  return fresh;
+}
+
+std::vector<LoginCount> StateStore::LoginCounts(std::string_view org) {
+  Use st(
+      impl_->Prepared("SELECT username, outcome, type, count FROM login_counts WHERE org = ?1 "
+                      "ORDER BY username, outcome, type"));
+  st->Bind(1, org);
+  std::vector<LoginCount> out;
+  while (st->Step()) {
+    out.push_back({.username = st->Text(0),
+                   .outcome = st->Text(1),
+                   .type = st->Text(2),
+                   .count = st->Int(3)});
+  }
+  return out;
+}
+
+std::map<std::string, std::int64_t> StateStore::LastSuccessfulLogins(std::string_view org) {
+  Use st(impl_->Prepared("SELECT username, login_time_ms FROM last_logins WHERE org = ?1"));
+  st->Bind(1, org);
+  std::map<std::string, std::int64_t> out;
+  while (st->Step()) out[st->Text(0)] = st->Int(1);
+  return out;
+}
+
+std::vector<SeenIpSummary> StateStore::SeenIpSummaries(std::string_view org) {
+  Use st(impl_->Prepared(
+      "SELECT username, count(*), count(DISTINCT NULLIF(country, '')) FROM seen_ips "
+      "WHERE org = ?1 GROUP BY username ORDER BY username"));
+  st->Bind(1, org);
+  std::vector<SeenIpSummary> out;
+  while (st->Step()) {
+    out.push_back({.username = st->Text(0), .ips = st->Int(1), .countries = st->Int(2)});
+  }
+  return out;
+}
+
+bool StateStore::RecordApiUsageFile(std::string_view org, const ApiUsageFile& file,
+                                    const std::vector<ApiUsageRow>& rows,
+                                    std::optional<std::string_view> cursor, StoreTime now) {
+  Transaction tx(impl_->db.get());
+  const std::string day = DayOf(file.period_start);
+  bool fresh = false;
+  {
+    Use st(impl_->Prepared(
+        "INSERT INTO api_usage_files (org, log_file_id, log_interval, period_start, day, "
+        "taken_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (org, log_file_id) DO NOTHING"));
+    st->Bind(1, org)
+        .Bind(2, file.id)
+        .Bind(3, file.hourly ? "Hourly" : "Daily")
+        .Bind(4, ToInt(file.period_start))
+        .Bind(5, day)
+        .Bind(6, ToInt(now));
+    st->Run();
+    fresh = impl_->Changes() == 1;
+  }
+  if (fresh) {
+    // Sum the rows per (user, app) first: a file may carry several rows for one pair
+    // (other client names or IPs).
+    std::map<std::pair<std::string, std::string>, std::int64_t> calls;
+    for (const auto& row : rows) calls[{row.username, row.connected_app}] += row.calls;
+    if (file.hourly) {
+      // A re-issued file for the same hour replaces the hour's rows.
+      Use del(impl_->Prepared("DELETE FROM api_usage_hourly WHERE org = ?1 AND hour = ?2"));
+      del->Bind(1, org).Bind(2, ToInt(file.period_start));
+      del->Run();
+    } else {
+      // The day's authoritative total: replaces an earlier daily file of the same day.
+      Use del(impl_->Prepared("DELETE FROM api_usage_daily WHERE org = ?1 AND day = ?2"));
+      del->Bind(1, org).Bind(2, day);
+      del->Run();
+    }
+    for (const auto& [key, n] : calls) {
+      if (file.hourly) {
+        Use st(impl_->Prepared(
+            "INSERT INTO api_usage_hourly (org, username, hour, day, connected_app, calls, "
+            "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
+        st->Bind(1, org)
+            .Bind(2, key.first)
+            .Bind(3, ToInt(file.period_start))
+            .Bind(4, day)
+            .Bind(5, key.second)
+            .Bind(6, n)
+            .Bind(7, ToInt(now));
+        st->Run();
+      } else {
+        Use st(impl_->Prepared(
+            "INSERT INTO api_usage_daily (org, username, day, connected_app, calls, updated_at) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
+        st->Bind(1, org)
+            .Bind(2, key.first)
+            .Bind(3, day)
+            .Bind(4, key.second)
+            .Bind(5, n)
+            .Bind(6, ToInt(now));
+        st->Run();
+      }
+    }
+  }
+  if (cursor) impl_->PutCursor(org, "api_usage_logs", *cursor);
+  tx.Commit();
+  return fresh;
+}
+
+std::map<std::string, std::int64_t> StateStore::ApiCallsByUser(std::string_view org,
+                                                               std::string_view day) {
+  Use st(impl_->Prepared(
+      "SELECT username, sum(calls) FROM api_usage_daily WHERE org = ?1 AND day = ?2 "
+      "AND EXISTS (SELECT 1 FROM api_usage_files f WHERE f.org = ?1 AND f.day = ?2 "
+      "            AND f.log_interval = 'Daily') GROUP BY username "
+      "UNION ALL "
+      "SELECT username, sum(calls) FROM api_usage_hourly WHERE org = ?1 AND day = ?2 "
+      "AND NOT EXISTS (SELECT 1 FROM api_usage_files f WHERE f.org = ?1 AND f.day = ?2 "
+      "                AND f.log_interval = 'Daily') GROUP BY username"));
+  st->Bind(1, org).Bind(2, day);
+  std::map<std::string, std::int64_t> out;
+  while (st->Step()) out[st->Text(0)] += st->Int(1);
+  return out;
+}
+
+std::int64_t StateStore::PruneApiUsage(std::string_view org, StoreTime cutoff) {
+  const std::string day = DayOf(cutoff);
+  std::int64_t removed = 0;
+  Transaction tx(impl_->db.get());
+  for (const char* sql : {"DELETE FROM api_usage_daily WHERE org = ?1 AND day < ?2",
+                          "DELETE FROM api_usage_hourly WHERE org = ?1 AND day < ?2",
+                          "DELETE FROM api_usage_files WHERE org = ?1 AND day < ?2"}) {
+    Use st(impl_->Prepared(sql));
+    st->Bind(1, org).Bind(2, day);
+    st->Run();
+    removed += impl_->Changes();
+  }
+  tx.Commit();
+  return removed;
+}
+
+bool StateStore::RecordOAuthToken(std::string_view org, const OAuthTokenRecord& token,
+                                  StoreTime now) {
+  std::optional<std::int64_t> last_used;
+  if (token.last_used) last_used = ToInt(*token.last_used);
+  {
+    Use st(impl_->Prepared(
+        "INSERT INTO oauth_tokens (org, token_id, username, app_name, created_at, "
+        "last_used_at, use_count, first_seen_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+        "ON CONFLICT (org, token_id) DO NOTHING"));
+    st->Bind(1, org)
+        .Bind(2, token.id)
+        .Bind(3, token.username)
+        .Bind(4, token.app_name)
+        .Bind(5, ToInt(token.created))
+        .Bind(6, last_used)
+        .Bind(7, token.use_count)
+        .Bind(8, ToInt(now));
+    st->Run();
+    if (impl_->Changes() == 1) return true;
+  }
+  Use st(
+      impl_->Prepared("UPDATE oauth_tokens SET last_used_at = ?3, use_count = ?4 "
+                      "WHERE org = ?1 AND token_id = ?2"));
+  st->Bind(1, org).Bind(2, token.id).Bind(3, last_used).Bind(4, token.use_count);
+  st->Run();
+  return false;
+}
+
+std::map<std::string, std::int64_t> StateStore::OAuthTokenCounts(std::string_view org) {
+  Use st(impl_->Prepared(
+      "SELECT username, count(*) FROM oauth_tokens WHERE org = ?1 GROUP BY username"));
+  st->Bind(1, org);
+  std::map<std::string, std::int64_t> out;
+  while (st->Step()) out[st->Text(0)] = st->Int(1);
+  return out;
 }
 
 namespace {

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -24,7 +25,7 @@ class StateStoreError : public std::runtime_error {
 };
 
 /// Schema version (PRAGMA user_version) this binary creates and understands.
-inline constexpr int kStateSchemaVersion = 5;
+inline constexpr int kStateSchemaVersion = 6;
 
 /// Times in the store are whole seconds since the Unix epoch (UTC).
 using StoreTime = std::chrono::sys_seconds;
@@ -39,6 +40,56 @@ struct SeenIp {
   StoreTime first_seen{};
   StoreTime last_seen{};
   std::int64_t count = 0;
+};
+
+/// One LoginHistory row of an integration user, as the login collector hands it over.
+struct LoginRecord {
+  std::string id{};          // LoginHistory.Id: the de-duplication key
+  std::string username{};    // the configured username
+  std::int64_t time_ms = 0;  // LoginTime, milliseconds since the epoch
+  std::string ip{};
+  std::string country{};  // CountryIso; "" when unknown
+  std::string outcome{};  // bounded set ("success", "invalid_password", ...)
+  std::string type{};     // bounded set ("api", "oauth", "ui", "other")
+};
+
+/// Logins of one user with one outcome and type, counted since the database was created.
+struct LoginCount {
+  std::string username{};
+  std::string outcome{};
+  std::string type{};
+  std::int64_t count = 0;
+};
+
+/// How many distinct source IPs and countries a user has logged in from.
+struct SeenIpSummary {
+  std::string username{};
+  std::int64_t ips = 0;
+  std::int64_t countries = 0;  // non-empty countries only
+};
+
+/// One ApiTotalUsage EventLogFile.
+struct ApiUsageFile {
+  std::string id{};          // EventLogFile.Id: each file is counted once
+  bool hourly = false;       // Interval "Hourly"; else "Daily"
+  StoreTime period_start{};  // LogDate (the hour or the UTC day it covers)
+};
+
+/// Calls of one user through one connected app within an ApiUsageFile's period.
+struct ApiUsageRow {
+  std::string username{};
+  std::string connected_app{};  // "" when the log names none
+  std::int64_t calls = 0;
+};
+
+/// One OAuthToken of an integration user.
+struct OAuthTokenRecord {
+  std::string id{};
+  std::string username{};
+  std::string app_name{};
+  StoreTime created{};
+  std::optional<StoreTime> last_used{};
+  std::int64_t use_count = 0;
 };
 
 /// Remediation journal states. A write is journaled kPlanned before it is sent, kSent
@@ -114,12 +165,47 @@ class StateStore {
                     std::string_view country, StoreTime seen_at);
   std::vector<SeenIp> SeenIps(std::string_view org, std::string_view username);
 
-  /// De-duplicates login events across overlapping incremental reads: true the first
-  /// time `login_id` (LoginHistory.Id) is recorded for `org`.
-  bool RecordLoginEvent(std::string_view org, std::string_view login_id, StoreTime seen_at);
-  /// Forgets login events seen before `cutoff` (older than any read overlap); returns
-  /// how many.
-  std::int64_t PruneLoginEvents(StoreTime cutoff);
+  /// De-duplicates the records of incremental sources (`source` "logins" for
+  /// LoginHistory, "audit_trail" for SetupAuditTrail) across overlapping reads: in one
+  /// transaction, remembers every id and, when `cursor` is given, moves the source's
+  /// cursor. Returns one flag per id: true the first time it is recorded for org/source.
+  std::vector<bool> RecordSeenRecords(std::string_view org, std::string_view source,
+                                      const std::vector<std::string>& ids, StoreTime seen_at,
+                                      std::optional<std::string_view> cursor = std::nullopt);
+  /// Forgets records seen before `cutoff` (older than any read overlap); returns how many.
+  std::int64_t PruneSeenRecords(StoreTime cutoff);
+
+  /// Takes a batch of LoginHistory rows in ONE transaction: each row not seen before (by
+  /// Id, source "logins") is counted by user/outcome/type, moves the user's last
+  /// successful login, and records its IP; then the "logins" cursor moves to `cursor`.
+  /// A crash before the commit loses the whole batch and the cursor move together, so
+  /// the next read counts it once. Returns one flag per row: true when it was new.
+  std::vector<bool> RecordLogins(std::string_view org, const std::vector<LoginRecord>& logins,
+                                 std::optional<std::string_view> cursor, StoreTime seen_at);
+  std::vector<LoginCount> LoginCounts(std::string_view org);
+  /// Username -> newest successful LoginTime (milliseconds since the epoch).
+  std::map<std::string, std::int64_t> LastSuccessfulLogins(std::string_view org);
+  std::vector<SeenIpSummary> SeenIpSummaries(std::string_view org);
+
+  /// Takes one ApiTotalUsage file's rows and moves the "api_usage_logs" cursor to
+  /// `cursor`, in one transaction. A file already taken (same Id) changes nothing but
+  /// the cursor and returns false. An hourly file's rows count toward its hour; a daily
+  /// file is authoritative for its day (its rows replace those of an earlier daily file
+  /// of the same day, and the day's hourly rows no longer count).
+  bool RecordApiUsageFile(std::string_view org, const ApiUsageFile& file,
+                          const std::vector<ApiUsageRow>& rows,
+                          std::optional<std::string_view> cursor, StoreTime now);
+  /// Username -> calls on the UTC day `day` ("YYYY-MM-DD"): the daily file's total when
+  /// one was taken for that day, else the sum of the day's hourly files.
+  std::map<std::string, std::int64_t> ApiCallsByUser(std::string_view org, std::string_view day);
+  /// Forgets usage of days before `cutoff`'s UTC day; returns how many rows.
+  std::int64_t PruneApiUsage(std::string_view org, StoreTime cutoff);
+
+  /// Remembers (or refreshes) an OAuth token; true the first time its Id is seen: a token
+  /// issued since the last poll (or since sfwarden started watching).
+  bool RecordOAuthToken(std::string_view org, const OAuthTokenRecord& token, StoreTime now);
+  /// Username -> tokens known for the user.
+  std::map<std::string, std::int64_t> OAuthTokenCounts(std::string_view org);
 
   /// Journals a planned change (state, id, error and times of `entry` are ignored; it is
   /// stored kPlanned) and returns its id. Synced to disk before it returns.

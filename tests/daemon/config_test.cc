@@ -719,8 +719,8 @@ TEST_F(ConfigTest, DescribeSummarisesOrgsUsersAndModes) {
 )"));
   EXPECT_THAT(described, HasSubstr("org prod: https://acme.my.salesforce.com, API v62.0, auth "
                                    "jwt_bearer as monitor@acme.com, mode observe"));
-  EXPECT_THAT(described, HasSubstr("poll: logins 30s, audit_trail 1m, limits 1m, api_usage_logs "
-                                   "1h, full_reconcile 2h"));
+  EXPECT_THAT(described, HasSubstr("poll: logins 30s, audit_trail 1m, limits 1m, oauth_tokens "
+                                   "15m, api_usage_logs 1h, full_reconcile 2h"));
   EXPECT_THAT(described, HasSubstr("user hubspot@acme.com: mode enforce, IPs 54.174.0.0/16"));
   EXPECT_THAT(described, HasSubstr("permission sets Sync (exclusive)"));
 }

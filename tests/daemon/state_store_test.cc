@@ -354,18 +354,192 @@ TEST(StateStoreTest, SeenIpIsNewOnlyOnceAndWidensItsWindow) {
   EXPECT_EQ(ips[1].count, 1);
 }
 
-TEST(StateStoreTest, LoginEventsAreDeduplicatedAndPruned) {
+TEST(StateStoreTest, SeenRecordsAreDeduplicatedPerSourceAndPruned) {
   TempDir tmp;
   auto store = StateStore::Open(tmp.path());
 
-  EXPECT_TRUE(store->RecordLoginEvent("prod", "0Ya000000000001", At(100)));
-  EXPECT_FALSE(store->RecordLoginEvent("prod", "0Ya000000000001", At(160)));
-  EXPECT_TRUE(store->RecordLoginEvent("dev", "0Ya000000000001", At(100)));
-  EXPECT_TRUE(store->RecordLoginEvent("prod", "0Ya000000000002", At(300)));
+  EXPECT_EQ(store->RecordSeenRecords("prod", "audit_trail", {"0Ym1", "0Ym2", "0Ym1"}, At(100),
+                                     "cursor-a"),
+            (std::vector<bool>{true, true, false}));
+  EXPECT_EQ(store->RecordSeenRecords("prod", "audit_trail", {"0Ym2", "0Ym3"}, At(300)),
+            (std::vector<bool>{false, true}));
+  EXPECT_EQ(store->RecordSeenRecords("prod", "logins", {"0Ym1"}, At(100)),
+            (std::vector<bool>{true}));
+  EXPECT_EQ(store->RecordSeenRecords("dev", "audit_trail", {"0Ym1"}, At(100)),
+            (std::vector<bool>{true}));
+  EXPECT_EQ(store->GetCursor("prod", "audit_trail"), "cursor-a");
 
-  EXPECT_EQ(store->PruneLoginEvents(At(200)), 2);
-  EXPECT_TRUE(store->RecordLoginEvent("prod", "0Ya000000000001", At(400)));
-  EXPECT_FALSE(store->RecordLoginEvent("prod", "0Ya000000000002", At(400)));
+  EXPECT_EQ(store->PruneSeenRecords(At(200)), 4);
+  EXPECT_EQ(store->RecordSeenRecords("prod", "audit_trail", {"0Ym1", "0Ym3"}, At(400)),
+            (std::vector<bool>{true, false}));
+}
+
+LoginRecord Login(std::string id, std::string user, std::int64_t time_ms,
+                  std::string outcome = "success", std::string ip = "54.174.1.2",
+                  std::string country = "US") {
+  return {.id = std::move(id),
+          .username = std::move(user),
+          .time_ms = time_ms,
+          .ip = std::move(ip),
+          .country = std::move(country),
+          .outcome = std::move(outcome),
+          .type = "oauth"};
+}
+
+TEST(StateStoreTest, LoginsAreCountedOnceAcrossOverlappingBatchesAndReopens) {
+  TempDir tmp;
+  {
+    auto store = StateStore::Open(tmp.path());
+    auto fresh = store->RecordLogins(
+        "prod",
+        {Login("0Ya1", "u@acme.com", 1'000'500), Login("0Ya2", "u@acme.com", 2'000'000),
+         Login("0Ya3", "u@acme.com", 3'000'000, "invalid_password", "203.0.113.9", "DE")},
+        "c1", At(10));
+    EXPECT_EQ(fresh, (std::vector<bool>{true, true, true}));
+  }
+  auto store = StateStore::Open(tmp.path());
+  auto fresh = store->RecordLogins(
+      "prod", {Login("0Ya3", "u@acme.com", 3'000'000), Login("0Ya4", "v@acme.com", 4'000'000)},
+      "c2", At(20));
+
+  EXPECT_EQ(fresh, (std::vector<bool>{false, true}));
+  EXPECT_EQ(store->GetCursor("prod", "logins"), "c2");
+  auto counts = store->LoginCounts("prod");
+  ASSERT_EQ(counts.size(), 3u);
+  EXPECT_EQ(counts[0].username, "u@acme.com");
+  EXPECT_EQ(counts[0].outcome, "invalid_password");
+  EXPECT_EQ(counts[0].count, 1);
+  EXPECT_EQ(counts[1].outcome, "success");
+  EXPECT_EQ(counts[1].type, "oauth");
+  EXPECT_EQ(counts[1].count, 2);
+  EXPECT_EQ(counts[2].username, "v@acme.com");
+  EXPECT_EQ(
+      store->LastSuccessfulLogins("prod"),
+      (std::map<std::string, std::int64_t>{{"u@acme.com", 2'000'000}, {"v@acme.com", 4'000'000}}));
+  auto ips = store->SeenIpSummaries("prod");
+  ASSERT_EQ(ips.size(), 2u);
+  EXPECT_EQ(ips[0].username, "u@acme.com");
+  EXPECT_EQ(ips[0].ips, 2);
+  EXPECT_EQ(ips[0].countries, 2);
+  EXPECT_EQ(store->SeenIps("prod", "u@acme.com")[0].first_seen, At(1000));
+  EXPECT_TRUE(store->LoginCounts("dev").empty());
+}
+
+TEST(StateStoreTest, FailedLoginBatchLeavesNeitherCountsNorCursor) {
+  TempDir tmp;
+  auto store = StateStore::Open(tmp.path());
+  store->RecordLogins("prod", {Login("0Ya1", "u@acme.com", 1000)}, "c1", At(1));
+  {
+    // Someone else holds the write lock: the batch cannot commit and must leave no trace.
+    RawDb raw(tmp.path() / "sfwarden.db");
+    raw.Exec("BEGIN IMMEDIATE");
+    EXPECT_THROW(store->RecordLogins("prod", {Login("0Ya2", "u@acme.com", 2000)}, "c2", At(2)),
+                 StateStoreError);
+    raw.Exec("ROLLBACK");
+  }
+
+  EXPECT_EQ(store->GetCursor("prod", "logins"), "c1");
+  EXPECT_EQ(store->RecordLogins("prod", {Login("0Ya2", "u@acme.com", 2000)}, "c2", At(3)),
+            (std::vector<bool>{true}));
+  ASSERT_EQ(store->LoginCounts("prod").size(), 1u);
+  EXPECT_EQ(store->LoginCounts("prod")[0].count, 2);
+}
+
+StoreTime Day(int d, int hour = 0) {
+  using namespace std::chrono;
+  return StoreTime(sys_days(year(2024) / January / d) + hours(hour));
+}
+
+TEST(StateStoreTest, HourlyUsageCountsUntilTheDailyFileArrives) {
+  TempDir tmp;
+  auto store = StateStore::Open(tmp.path());
+
+  EXPECT_TRUE(
+      store->RecordApiUsageFile("prod", {.id = "0AT1", .hourly = true, .period_start = Day(2, 3)},
+                                {{.username = "u@acme.com", .connected_app = "HubSpot", .calls = 5},
+                                 {.username = "u@acme.com", .connected_app = "HubSpot", .calls = 2},
+                                 {.username = "v@acme.com", .calls = 1}},
+                                "cur1", Day(2, 5)));
+  EXPECT_TRUE(store->RecordApiUsageFile(
+      "prod", {.id = "0AT2", .hourly = true, .period_start = Day(2, 4)},
+      {{.username = "u@acme.com", .connected_app = "HubSpot", .calls = 10}}, "cur2", Day(2, 6)));
+  // The same file again (a read overlap): not counted twice, the cursor still moves.
+  EXPECT_FALSE(store->RecordApiUsageFile(
+      "prod", {.id = "0AT2", .hourly = true, .period_start = Day(2, 4)},
+      {{.username = "u@acme.com", .connected_app = "HubSpot", .calls = 10}}, "cur3", Day(2, 7)));
+
+  EXPECT_EQ(store->GetCursor("prod", "api_usage_logs"), "cur3");
+  EXPECT_EQ(store->ApiCallsByUser("prod", "2024-01-02"),
+            (std::map<std::string, std::int64_t>{{"u@acme.com", 17}, {"v@acme.com", 1}}));
+
+  // The daily file is authoritative for its day.
+  EXPECT_TRUE(store->RecordApiUsageFile(
+      "prod", {.id = "0AT3", .hourly = false, .period_start = Day(2)},
+      {{.username = "u@acme.com", .connected_app = "HubSpot", .calls = 40}}, "cur4", Day(3, 1)));
+  EXPECT_EQ(store->ApiCallsByUser("prod", "2024-01-02"),
+            (std::map<std::string, std::int64_t>{{"u@acme.com", 40}}));
+  EXPECT_TRUE(store->ApiCallsByUser("prod", "2024-01-03").empty());
+  EXPECT_TRUE(store->ApiCallsByUser("dev", "2024-01-02").empty());
+}
+
+TEST(StateStoreTest, ApiUsageIsPrunedAfterRetention) {
+  TempDir tmp;
+  auto store = StateStore::Open(tmp.path());
+  store->RecordApiUsageFile("prod", {.id = "a", .period_start = Day(1)},
+                            {{.username = "u@acme.com", .calls = 1}}, std::nullopt, Day(2));
+  store->RecordApiUsageFile("prod", {.id = "b", .period_start = Day(5)},
+                            {{.username = "u@acme.com", .calls = 2}}, std::nullopt, Day(6));
+  store->RecordApiUsageFile("prod", {.id = "c", .hourly = true, .period_start = Day(1, 2)},
+                            {{.username = "u@acme.com", .calls = 3}}, std::nullopt, Day(2));
+
+  EXPECT_EQ(store->PruneApiUsage("prod", Day(3, 12)), 4);  // 2 usage rows + 2 files
+  EXPECT_TRUE(store->ApiCallsByUser("prod", "2024-01-01").empty());
+  EXPECT_EQ(store->ApiCallsByUser("prod", "2024-01-05").at("u@acme.com"), 2);
+}
+
+TEST(StateStoreTest, OAuthTokenIsNewOnlyOnce) {
+  TempDir tmp;
+  auto store = StateStore::Open(tmp.path());
+  OAuthTokenRecord token{
+      .id = "0CR1", .username = "u@acme.com", .app_name = "HubSpot", .created = At(100)};
+
+  EXPECT_TRUE(store->RecordOAuthToken("prod", token, At(200)));
+  token.use_count = 7;
+  token.last_used = At(250);
+  EXPECT_FALSE(store->RecordOAuthToken("prod", token, At(200)));
+  EXPECT_TRUE(store->RecordOAuthToken("prod", {.id = "0CR2", .username = "u@acme.com"}, At(300)));
+
+  EXPECT_EQ(store->OAuthTokenCounts("prod"),
+            (std::map<std::string, std::int64_t>{{"u@acme.com", 2}}));
+}
+
+TEST(StateStoreTest, MigratesLoginEventsIntoSeenRecords) {
+  TempDir tmp;
+  {
+    // Schema 2 as shipped: v1 plus migration 2's login_events, with one processed login.
+    RawDb raw(tmp.path() / "sfwarden.db");
+    raw.Exec(kSchemaV1);
+    raw.Exec(R"sql(
+CREATE TABLE seen_ips (
+  org TEXT NOT NULL, username TEXT NOT NULL, ip TEXT NOT NULL,
+  country TEXT NOT NULL DEFAULT '', first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL,
+  count INTEGER NOT NULL DEFAULT 1, PRIMARY KEY (org, username, ip)) WITHOUT ROWID;
+CREATE TABLE login_events (
+  org TEXT NOT NULL, login_id TEXT NOT NULL, seen_at INTEGER NOT NULL,
+  PRIMARY KEY (org, login_id)) WITHOUT ROWID;
+CREATE INDEX login_events_by_seen_at ON login_events (seen_at);
+INSERT INTO login_events VALUES ('prod', '0Ya000000000001', 100);
+PRAGMA user_version = 2;
+)sql");
+  }
+
+  auto store = StateStore::Open(tmp.path());
+
+  EXPECT_EQ(store->schema_version(), kStateSchemaVersion);
+  EXPECT_EQ(store->RecordLogins("prod", {Login("0Ya000000000001", "u@acme.com", 1)}, "c", At(1)),
+            (std::vector<bool>{false}));
+  RawDb raw(tmp.path() / "sfwarden.db");
+  EXPECT_EQ(raw.Int("SELECT count(*) FROM sqlite_schema WHERE name = 'login_events'"), 0);
 }
 
 TEST(StateStoreTest, JournalRoundTrip) {
