@@ -12,7 +12,9 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <cctype>
+#include <span>
 #include <stdexcept>
+#include <type_traits>
 
 #include "salesforce/detail/url.h"
 #include "salesforce/jwt.h"
@@ -362,12 +364,7 @@ struct Client::Impl {
 
   static Call Json(std::string method, std::string path, std::string kind, nlohmann::json body,
                    CallPriority priority, bool idempotent) {
-    Call call;
-    call.method = std::move(method);
-    call.path = std::move(path);
-    call.kind = std::move(kind);
-    call.priority = priority;
-    call.idempotent = idempotent;
+    Call call = MakeCall(std::move(method), std::move(path), std::move(kind), priority, idempotent);
     call.body = [text = body.dump()](const std::string&) { return text; };
     return call;
   }
@@ -378,33 +375,79 @@ struct Client::Impl {
     return r;
   }
 
-  asio::awaitable<tl::expected<std::vector<SaveResult>, ApiError>> Collection(
-      std::string method, std::vector<nlohmann::json> records, bool all_or_none, bool idempotent,
-      std::string kind) {
-    std::vector<SaveResult> results;
-    for (std::size_t i = 0; i < records.size(); i += kMaxCollectionRecords) {
-      auto end = std::min(records.size(), i + kMaxCollectionRecords);
-      nlohmann::json chunk = nlohmann::json::array();
-      for (std::size_t k = i; k < end; ++k) chunk.push_back(std::move(records[k]));
-      nlohmann::json body = nlohmann::json::object();
-      body["allOrNone"] = all_or_none;
-      body["records"] = std::move(chunk);
-      Call call = Json(method, DataPath("composite/sobjects"), kind, std::move(body),
-                       CallPriority::kRequired, idempotent);
-      auto response = co_await Send(std::move(call));
-      if (!response) {
-        response.error().message += " (" + std::to_string(i) + " records already sent)";
-        co_return tl::unexpected(response.error());
-      }
-      auto decoded = DecodeSaveResults(response->body);
-      if (!decoded) co_return tl::unexpected(decoded.error());
-      if (decoded->size() != end - i) {
-        co_return tl::unexpected(MakeError(ErrorKind::kDecode, "result count differs from records",
-                                           "sObject collection"));
+  // The one place a reply is checked and decoded: Send() (governor, auth, retries,
+  // metrics), then `decode(body)` -> tl::expected<T, ApiError> on the 2xx body. A decode
+  // error without context gets the call's ("GET /services/data/v60.0/limits").
+  template <class Decode>
+  auto SendAndDecode(Call call, Decode decode)
+      -> asio::awaitable<std::invoke_result_t<Decode&, std::string_view>> {
+    std::string context = call.method + " " + call.path.substr(0, call.path.find('?'));
+    auto response = co_await Send(std::move(call));
+    if (!response) co_return tl::unexpected(response.error());
+    co_return WithContext(decode(std::string_view(response->body)), context);
+  }
+
+  // Calls that take a list in bounded chunks (collections by 200, metadata by 10): one
+  // call per chunk, made by `make(chunk)`; `decode(body, chunk.size())` gives that chunk's
+  // results, appended in input order. A failure after the first chunk says how many items
+  // were already sent (their calls succeeded and are not undone).
+  template <class Item, class Make, class Decode>
+  auto SendChunked(std::vector<Item> items, std::size_t per_call, Make make, Decode decode)
+      -> asio::awaitable<tl::expected<
+          typename std::invoke_result_t<Decode&, std::string_view, std::size_t>::value_type,
+          ApiError>> {
+    typename std::invoke_result_t<Decode&, std::string_view, std::size_t>::value_type results;
+    for (std::size_t i = 0; i < items.size(); i += per_call) {
+      std::span<Item> chunk(items.data() + i, std::min(per_call, items.size() - i));
+      // Named, not a temporary inside co_await: GCC 12 can destroy such temporaries twice.
+      Call call = make(chunk);
+      auto decoded = co_await SendAndDecode(
+          std::move(call), [&](std::string_view body) { return decode(body, chunk.size()); });
+      if (!decoded) {
+        if (i > 0) {
+          decoded.error().message += " (" + std::to_string(i) + " of " +
+                                     std::to_string(items.size()) + " items already sent)";
+        }
+        co_return tl::unexpected(decoded.error());
       }
       for (auto& r : *decoded) results.push_back(std::move(r));
     }
     co_return results;
+  }
+
+  // Save results of one collection call; as many as records sent, or a decode error.
+  static tl::expected<std::vector<SaveResult>, ApiError> DecodeCollectionResults(
+      std::string_view body, std::size_t sent) {
+    auto decoded = DecodeSaveResults(body);
+    if (decoded && decoded->size() != sent) {
+      return tl::unexpected(MakeError(ErrorKind::kDecode, "result count differs from records"));
+    }
+    return decoded;
+  }
+
+  asio::awaitable<tl::expected<std::vector<SaveResult>, ApiError>> Collection(
+      std::string method, std::vector<nlohmann::json> records, bool all_or_none, bool idempotent,
+      std::string kind) {
+    auto make = [&](std::span<nlohmann::json> chunk) {
+      nlohmann::json body = nlohmann::json::object();
+      body["allOrNone"] = all_or_none;
+      body["records"] = nlohmann::json::array();
+      for (auto& record : chunk) body["records"].push_back(std::move(record));
+      return Json(method, DataPath("composite/sobjects"), kind, std::move(body),
+                  CallPriority::kRequired, idempotent);
+    };
+    co_return co_await SendChunked(std::move(records), kMaxCollectionRecords, make,
+                                   &DecodeCollectionResults);
+  }
+
+  // Metadata API SOAP call on /services/Soap/m; the envelope carries the session.
+  Call Soap(std::string kind, CallPriority priority,
+            std::function<std::string(const std::string& token)> envelope) const {
+    Call call = MakeCall("POST", "/services/Soap/m/" + config.api_version, std::move(kind),
+                         priority, true, true);
+    call.content_type = "text/xml; charset=UTF-8";
+    call.body = std::move(envelope);
+    return call;
   }
 
   asio::io_context& ioc;
@@ -466,11 +509,10 @@ asio::awaitable<tl::expected<QuerySummary, ApiError>> Client::PageThrough(std::s
   QuerySummary summary;
   int max_pages = options.max_pages > 0 ? options.max_pages : impl_->config.max_query_pages;
   while (true) {
-    Impl::Call call =
-        Impl::MakeCall("GET", path, summary.pages == 0 ? first_kind : "query_more", options.priority);
-    auto response = co_await impl_->Send(std::move(call));
-    if (!response) co_return tl::unexpected(response.error());
-    auto page = Impl::WithContext(DecodeQueryPage(response->body), "query page");
+    // The call is a named local: no temporaries (nor ?:) inside co_await with GCC 12.
+    Impl::Call call = Impl::MakeCall("GET", path, summary.pages == 0 ? first_kind : "query_more",
+                                     options.priority);
+    auto page = co_await impl_->SendAndDecode(std::move(call), &DecodeQueryPage);
     if (!page) co_return tl::unexpected(page.error());
     ++summary.pages;
     summary.total_size = page->total_size;
@@ -498,29 +540,24 @@ asio::awaitable<tl::expected<CompositeResponse, ApiError>> Client::Composite(
   Impl::Call call =
       Impl::MakeCall("POST", impl_->DataPath("composite"), "composite", priority, idempotent);
   call.body = [text = EncodeCompositeRequest(request)](const std::string&) { return text; };
-  auto response = co_await impl_->Send(std::move(call));
-  if (!response) co_return tl::unexpected(response.error());
-  co_return DecodeCompositeResponse(response->body);
+  co_return co_await impl_->SendAndDecode(std::move(call), &DecodeCompositeResponse);
 }
 
 asio::awaitable<tl::expected<SaveResult, ApiError>> Client::Create(std::string sobject,
                                                                    nlohmann::json fields) {
   if (!IsApiName(sobject)) throw std::invalid_argument("bad sObject name");
-  auto response = co_await impl_->Send(
-      Impl::Json("POST", impl_->DataPath("sobjects/" + sobject + "/"), "sobject_create",
-                 std::move(fields), CallPriority::kRequired, false));
-  if (!response) co_return tl::unexpected(response.error());
-  co_return DecodeSaveResult(response->body);
+  Impl::Call call = Impl::Json("POST", impl_->DataPath("sobjects/" + sobject + "/"),
+                               "sobject_create", std::move(fields), CallPriority::kRequired, false);
+  co_return co_await impl_->SendAndDecode(std::move(call), &DecodeSaveResult);
 }
 
 asio::awaitable<tl::expected<void, ApiError>> Client::Update(std::string sobject, std::string id,
                                                              nlohmann::json fields) {
   if (!IsApiName(sobject) || !IsApiName(id)) throw std::invalid_argument("bad sObject or id");
-  auto response = co_await impl_->Send(
-      Impl::Json("PATCH", impl_->DataPath("sobjects/" + sobject + "/" + id), "sobject_update",
-                 std::move(fields), CallPriority::kRequired, true));
-  if (!response) co_return tl::unexpected(response.error());
-  co_return tl::expected<void, ApiError>{};
+  Impl::Call call = Impl::Json("PATCH", impl_->DataPath("sobjects/" + sobject + "/" + id),
+                               "sobject_update", std::move(fields), CallPriority::kRequired, true);
+  co_return co_await impl_->SendAndDecode(
+      std::move(call), [](std::string_view) { return tl::expected<void, ApiError>{}; });  // 204
 }
 
 asio::awaitable<tl::expected<void, ApiError>> Client::Delete(std::string sobject, std::string id) {
@@ -550,31 +587,24 @@ asio::awaitable<tl::expected<std::vector<SaveResult>, ApiError>> Client::UpdateC
 
 asio::awaitable<tl::expected<std::vector<SaveResult>, ApiError>> Client::DeleteCollection(
     std::vector<std::string> ids, bool all_or_none) {
-  std::vector<SaveResult> results;
-  for (std::size_t i = 0; i < ids.size(); i += kMaxCollectionRecords) {
-    std::string list;
-    for (std::size_t k = i; k < std::min(ids.size(), i + kMaxCollectionRecords); ++k) {
-      if (!IsApiName(ids[k])) throw std::invalid_argument("bad record id");
-      list += (k > i ? "," : "") + ids[k];
-    }
-    Impl::Call call =
-        Impl::MakeCall("DELETE",
-                       impl_->DataPath("composite/sobjects?ids=" + list +
-                                       "&allOrNone=" + (all_or_none ? "true" : "false")),
-                       "collection_delete", CallPriority::kRequired, true);
-    auto response = co_await impl_->Send(std::move(call));
-    if (!response) co_return tl::unexpected(response.error());
-    auto decoded = DecodeSaveResults(response->body);
-    if (!decoded) co_return tl::unexpected(decoded.error());
-    for (auto& r : *decoded) results.push_back(std::move(r));
+  for (const auto& id : ids) {
+    if (!IsApiName(id)) throw std::invalid_argument("bad record id");
   }
-  co_return results;
+  auto make = [&](std::span<std::string> chunk) {
+    std::string list;
+    for (const auto& id : chunk) list += (list.empty() ? "" : ",") + id;
+    return Impl::MakeCall("DELETE",
+                          impl_->DataPath("composite/sobjects?ids=" + list +
+                                          "&allOrNone=" + (all_or_none ? "true" : "false")),
+                          "collection_delete", CallPriority::kRequired, true);
+  };
+  co_return co_await impl_->SendChunked(std::move(ids), kMaxCollectionRecords, make,
+                                        &Impl::DecodeCollectionResults);
 }
 
 asio::awaitable<tl::expected<Limits, ApiError>> Client::GetLimits() {
-  auto response = co_await impl_->Send(Impl::MakeCall("GET", impl_->DataPath("limits"), "limits"));
-  if (!response) co_return tl::unexpected(response.error());
-  auto limits = DecodeLimits(response->body);
+  Impl::Call call = Impl::MakeCall("GET", impl_->DataPath("limits"), "limits");
+  auto limits = co_await impl_->SendAndDecode(std::move(call), &DecodeLimits);
   if (limits) {
     if (auto it = limits->find("DailyApiRequests"); it != limits->end()) {
       impl_->governor.ObserveUsage({it->second.value.used(), it->second.value.max});
@@ -593,56 +623,41 @@ asio::awaitable<tl::expected<std::size_t, ApiError>> Client::DownloadEventLogFil
   CsvParser parser(std::move(rows));
   Impl::Call call = Impl::MakeCall("GET", log_file_path, "eventlogfile_download");
   call.sink = [&parser](std::string_view chunk) { return parser.Feed(chunk); };
-  auto response = co_await impl_->Send(std::move(call));
-  if (!response) co_return tl::unexpected(response.error());
-  if (auto finished = parser.Finish(); !finished) co_return tl::unexpected(finished.error());
-  co_return parser.rows();
+  // The body went to the parser chunk by chunk; what is left is to finish it.
+  co_return co_await impl_->SendAndDecode(
+      std::move(call), [&parser](std::string_view) -> tl::expected<std::size_t, ApiError> {
+        if (auto finished = parser.Finish(); !finished) return tl::unexpected(finished.error());
+        return parser.rows();
+      });
 }
 
 asio::awaitable<tl::expected<std::vector<SharingRules>, ApiError>> Client::ReadSharingRules(
     std::vector<std::string> objects) {
-  std::vector<SharingRules> out;
-  for (std::size_t i = 0; i < objects.size(); i += kMaxReadMetadataNames) {
-    std::vector<std::string> names(
-        objects.begin() + static_cast<std::ptrdiff_t>(i),
-        objects.begin() +
-            static_cast<std::ptrdiff_t>(std::min(objects.size(), i + kMaxReadMetadataNames)));
-    Impl::Call call = Impl::MakeCall("POST", "/services/Soap/m/" + impl_->config.api_version,
-                                     "metadata_read", CallPriority::kOptional, true, true);
-    call.content_type = "text/xml; charset=UTF-8";
-    call.body = [names](const std::string& token) {
-      return BuildReadMetadataEnvelope(token, "SharingRules", names);
-    };
-    auto response = co_await impl_->Send(std::move(call));
-    if (!response) co_return tl::unexpected(response.error());
-    auto rules = ParseReadSharingRulesResponse(response->body);
-    if (!rules) co_return tl::unexpected(rules.error());
-    for (auto& r : *rules) out.push_back(std::move(r));
-  }
-  co_return out;
+  auto make = [&](std::span<std::string> chunk) {
+    return impl_->Soap(
+        "metadata_read", CallPriority::kOptional,
+        [names = std::vector<std::string>(chunk.begin(), chunk.end())](const std::string& token) {
+          return BuildReadMetadataEnvelope(token, "SharingRules", names);
+        });
+  };
+  co_return co_await impl_->SendChunked(
+      std::move(objects), kMaxReadMetadataNames, make,
+      [](std::string_view body, std::size_t) { return ParseReadSharingRulesResponse(body); });
 }
 
 asio::awaitable<tl::expected<std::vector<UpsertResult>, ApiError>> Client::UpsertSharingRules(
     std::vector<SharingRules> rules) {
-  std::vector<UpsertResult> out;
-  for (std::size_t i = 0; i < rules.size(); i += kMaxReadMetadataNames) {
-    std::vector<SharingRules> chunk(rules.begin() + static_cast<std::ptrdiff_t>(i),
-                                    rules.begin() + static_cast<std::ptrdiff_t>(std::min(
-                                                        rules.size(), i + kMaxReadMetadataNames)));
-    // Upserting the same full definition again is harmless: idempotent.
-    Impl::Call call = Impl::MakeCall("POST", "/services/Soap/m/" + impl_->config.api_version,
-                                     "metadata_upsert", CallPriority::kRequired, true, true);
-    call.content_type = "text/xml; charset=UTF-8";
-    call.body = [chunk](const std::string& token) {
-      return BuildUpsertSharingRulesEnvelope(token, chunk);
-    };
-    auto response = co_await impl_->Send(std::move(call));
-    if (!response) co_return tl::unexpected(response.error());
-    auto results = ParseUpsertMetadataResponse(response->body);
-    if (!results) co_return tl::unexpected(results.error());
-    for (auto& r : *results) out.push_back(std::move(r));
-  }
-  co_return out;
+  // Upserting the same full definition again is harmless: idempotent.
+  auto make = [&](std::span<SharingRules> chunk) {
+    return impl_->Soap("metadata_upsert", CallPriority::kRequired,
+                       [chunk_rules = std::vector<SharingRules>(chunk.begin(), chunk.end())](
+                           const std::string& token) {
+                         return BuildUpsertSharingRulesEnvelope(token, chunk_rules);
+                       });
+  };
+  co_return co_await impl_->SendChunked(
+      std::move(rules), kMaxReadMetadataNames, make,
+      [](std::string_view body, std::size_t) { return ParseUpsertMetadataResponse(body); });
 }
 
 }  // namespace sfwarden::salesforce
