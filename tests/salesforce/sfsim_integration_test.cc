@@ -145,6 +145,27 @@ connected_apps:
     return records;
   }
 
+  // The Id of the first row `soql` returns ("" when none).
+  std::string FirstId(Client& client, const std::string& soql) {
+    auto rows = Records(client, soql);
+    EXPECT_TRUE(rows) << rows.error();
+    return rows && !rows->empty() ? FieldString(rows->front(), "Id").value_or("") : "";
+  }
+  // hubspot@acme.example's assignments of `permission_set_id` (0 or 1: they are unique).
+  std::size_t Assignments(Client& client, const std::string& user_id,
+                          const std::string& permission_set_id) {
+    auto rows = Records(client, Soql("SELECT Id FROM PermissionSetAssignment WHERE AssigneeId = ")
+                                    .String(user_id)
+                                    .Raw(" AND PermissionSetId = ")
+                                    .String(permission_set_id)
+                                    .str());
+    EXPECT_TRUE(rows) << rows.error();
+    return rows ? rows->size() : 0;
+  }
+  static nlohmann::json Assignment(const std::string& user_id, const std::string& set_id) {
+    return {{"AssigneeId", user_id}, {"PermissionSetId", set_id}};
+  }
+
   static inline TempDir* dir_ = nullptr;
   static inline testing::TestCerts* certs_ = nullptr;
   static inline std::string org_file_;
@@ -284,7 +305,8 @@ TEST_F(SfsimIntegrationTest, CompositeQueryPageIsContinuedWithQueryMore) {
   Client client(ioc_, transport, registry_, Config(AuthConfig::Flow::kClientCredentials));
   const std::string soql = "SELECT Username FROM User ORDER BY Username";
   CompositeRequest request;
-  request.subrequests = {{"GET", "/services/data/v60.0/query?q=" + UrlEncode(soql), "users", {}, {}}};
+  request.subrequests = {
+      {"GET", "/services/data/v60.0/query?q=" + UrlEncode(soql), "users", {}, {}}};
   auto composite = Run(client.Composite(request, CallPriority::kOptional));
   ASSERT_TRUE(composite) << composite.error();
   auto first = composite->Find("users")->AsQueryPage("users");
@@ -317,6 +339,34 @@ TEST_F(SfsimIntegrationTest, CompositeQueryPageIsContinuedWithQueryMore) {
   for (const auto& r : *plain) expected.push_back(*FieldString(r, "Username"));
   EXPECT_EQ(usernames, expected);
   EXPECT_EQ(static_cast<std::int64_t>(usernames.size()), first->total_size);
+}
+
+TEST_F(SfsimIntegrationTest, CompositeAllOrNoneRollsBackEarlierSubrequests) {
+  HttpTransport transport(ioc_, Options());
+  Client client(ioc_, transport, registry_, Config(AuthConfig::Flow::kClientCredentials));
+  auto user = FirstId(client, "SELECT Id FROM User WHERE Username = 'hubspot@acme.example'");
+  auto extra = FirstId(client, "SELECT Id FROM PermissionSet WHERE Name = 'Extra_Access'");
+  auto hubspot = FirstId(client, "SELECT Id FROM PermissionSet WHERE Name = 'HubSpot_Sync_Access'");
+  ASSERT_FALSE(user.empty() || extra.empty() || hubspot.empty());
+  const std::string url = "/services/data/v60.0/sobjects/PermissionSetAssignment";
+  CompositeRequest request;
+  request.subrequests = {{"POST", url, "extra", Assignment(user, extra), {}},
+                         {"POST", url, "dup", Assignment(user, hubspot), {}}};  // already held
+
+  request.all_or_none = true;
+  auto rolled_back = Run(client.Composite(request, CallPriority::kRequired));
+  ASSERT_TRUE(rolled_back) << rolled_back.error();
+  EXPECT_EQ(rolled_back->Find("dup")->Error("dup").error_code, "DUPLICATE_VALUE");
+  EXPECT_EQ(rolled_back->Find("extra")->http_status, 400);
+  EXPECT_EQ(rolled_back->Find("extra")->Error("extra").error_code, "PROCESSING_HALTED");
+  EXPECT_EQ(Assignments(client, user, extra), 0u);  // the first subrequest was undone
+
+  request.all_or_none = false;
+  auto partial = Run(client.Composite(request, CallPriority::kRequired));
+  ASSERT_TRUE(partial) << partial.error();
+  EXPECT_EQ(partial->Find("extra")->http_status, 201);
+  EXPECT_EQ(partial->Find("dup")->Error("dup").error_code, "DUPLICATE_VALUE");
+  EXPECT_EQ(Assignments(client, user, extra), 1u);
 }
 
 TEST_F(SfsimIntegrationTest, EventLogFileDownload) {
