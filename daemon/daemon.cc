@@ -4,11 +4,15 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/asio.hpp>
+#include <list>
+#include <map>
 #include <system_error>
 
+#include "daemon/collector_metrics.h"
 #include "daemon/daemon_metrics.h"
 #include "daemon/http_server.h"
 #include "daemon/logging.h"
+#include "daemon/org_monitor.h"
 #include "daemon/state_store.h"
 #include "daemon/systemd_notify.h"
 #include "daemon/web_handlers.h"
@@ -43,6 +47,7 @@ class Runtime {
         config_(std::move(config)),
         settings_(std::move(settings)),
         store_(std::move(store)),
+        families_(metrics_.registry()),
         signals_(ioc_, SIGTERM, SIGINT, SIGHUP),
         watchdog_timer_(ioc_) {}
 
@@ -62,6 +67,7 @@ class Runtime {
     if (auto interval = systemd::WatchdogInterval()) {
       asio::co_spawn(ioc_, PingWatchdog(*interval / 2), ReportErrors("watchdog"));
     }
+    SyncMonitors();
     ready_ = true;
     const bool v6 = address.host.find(':') != std::string::npos;
     spdlog::info("sfwarden {} listening on {}{}{}:{} (state {}, {} org(s))", SFWARDEN_VERSION,
@@ -78,6 +84,7 @@ class Runtime {
         spdlog::warn("in-flight work did not finish within {}s; stopping anyway",
                      std::chrono::seconds(Daemon::kStopTimeout).count());
         ioc_.stop();
+        AbandonMonitors();
         break;
       }
     }
@@ -137,6 +144,7 @@ class Runtime {
       next_settings.state_dir = settings_.state_dir;
       config_ = std::move(next);
       settings_ = std::move(next_settings);
+      SyncMonitors();
       reload_ok_ = true;
       metrics_.ConfigLoaded(true);
       spdlog::info("configuration reloaded: {} org(s)", config_.orgs.size());
@@ -160,6 +168,62 @@ class Runtime {
     signals_.cancel(ec);
     watchdog_timer_.cancel();
     if (server_) server_->Stop();
+    for (auto& [name, running] : monitors_) Retire(std::move(running.monitor));
+    monitors_.clear();
+  }
+
+  // Starts a monitor for every org of config_ without one, restarts those whose
+  // configuration changed (simple and correct: the new one starts from the state store)
+  // and stops those of removed orgs.
+  void SyncMonitors() {
+    std::map<std::string, const OrgConfig*> wanted;
+    for (const auto& org : config_.orgs) wanted[org.name] = &org;
+    for (auto it = monitors_.begin(); it != monitors_.end();) {
+      auto w = wanted.find(it->first);
+      if (w != wanted.end() &&
+          !MonitorNeedsRestart(it->second.monitor->config(), it->second.fingerprint, *w->second)) {
+        ++it;
+        continue;
+      }
+      spdlog::info("org {}: {}", it->first,
+                   w == wanted.end() ? "removed from the configuration, no longer watched"
+                                     : "configuration changed, restarting its monitor");
+      Retire(std::move(it->second.monitor));
+      it = monitors_.erase(it);
+    }
+    for (const auto& [name, org] : wanted) {
+      if (monitors_.count(name)) continue;
+      auto monitor =
+          std::make_unique<OrgMonitor>(ioc_, metrics_.registry(), *store_, families_, sinks_, *org);
+      OrgMonitor* raw = monitor.get();
+      monitor->Start([this, raw] { Finished(raw); });
+      monitors_[name] = {std::move(monitor), MonitorFingerprint(*org)};
+    }
+  }
+
+  // A stopped monitor lives until its coroutine has finished (an in-flight request is
+  // not cancelled, only its result dropped).
+  void Retire(std::unique_ptr<OrgMonitor> monitor) {
+    monitor->Stop();
+    retiring_.push_back(std::move(monitor));
+  }
+
+  void Finished(OrgMonitor* monitor) {
+    // Posted: the monitor is not destroyed from inside its own completion handler.
+    asio::post(ioc_, [this, monitor] {
+      retiring_.remove_if([monitor](const auto& m) { return m.get() == monitor; });
+    });
+  }
+
+  // After the stop backstop, pending handlers (coroutine frames) still refer to the
+  // monitors; they are destroyed with the io_context, so the monitors must outlive it. The
+  // process is exiting: they are handed to a static (reachable, so not reported as leaks).
+  void AbandonMonitors() {
+    static auto* abandoned = new std::vector<std::unique_ptr<OrgMonitor>>;
+    for (auto& [name, running] : monitors_) abandoned->push_back(std::move(running.monitor));
+    for (auto& m : retiring_) abandoned->push_back(std::move(m));
+    monitors_.clear();
+    retiring_.clear();
   }
 
   std::filesystem::path config_file_;
@@ -169,6 +233,16 @@ class Runtime {
   std::unique_ptr<StateStore> store_;
   asio::io_context ioc_{1};
   DaemonMetrics metrics_;
+  CollectorFamilies families_;
+  // The consumers of observations (alert rules, drift engine) register here once they
+  // exist; see ObservationSink in daemon/org_monitor.h.
+  std::vector<ObservationSink*> sinks_;
+  struct RunningMonitor {
+    std::unique_ptr<OrgMonitor> monitor;
+    std::string fingerprint;
+  };
+  std::map<std::string, RunningMonitor> monitors_;   // by org name
+  std::list<std::unique_ptr<OrgMonitor>> retiring_;  // stopped, coroutine not yet finished
   asio::signal_set signals_;
   asio::steady_timer watchdog_timer_;
   std::unique_ptr<HttpServer> server_;

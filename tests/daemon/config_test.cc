@@ -135,6 +135,8 @@ TEST_F(ConfigTest, MinimalOrgGetsDefaults) {
   EXPECT_EQ(org.mode, Mode::kObserve);
   EXPECT_EQ(org.poll.logins, std::chrono::minutes(1));
   EXPECT_EQ(org.poll.api_usage_logs, std::chrono::hours(1));
+  EXPECT_EQ(org.poll.oauth_tokens, std::chrono::minutes(15));
+  EXPECT_EQ(org.api_usage_retention, std::chrono::days(30));
   EXPECT_DOUBLE_EQ(org.api_budget.max_daily_share, 0.02);
   EXPECT_EQ(org.enforcement.max_changes_per_cycle, 10);
   EXPECT_TRUE(org.enforcement.Enforces(EnforceKind::kPermissionSets));
@@ -171,6 +173,8 @@ TEST_F(ConfigTest, FullExampleLoadsEveryKey) {
   EXPECT_EQ(hubspot.expected_login_every, std::chrono::hours(6));
   EXPECT_EQ(hubspot.api_daily_budget, 20000);
   EXPECT_TRUE(hubspot.baseline.exclusive_permission_sets);
+  EXPECT_EQ(prod.poll.oauth_tokens, std::chrono::minutes(15));
+  EXPECT_EQ(prod.api_usage_retention, std::chrono::days(30));
   EXPECT_EQ(prod.integration_users[1].mode, Mode::kObserve);
   EXPECT_EQ(prod.integration_users[1].login_hours->tz, "Europe/Paris");
   EXPECT_EQ(prod.integration_users[1].login_hours->from, std::chrono::hours(22));
@@ -198,6 +202,15 @@ TEST_F(ConfigTest, FullExampleLoadsEveryKey) {
   ASSERT_TRUE(config.alerting.webhooks[1].secret.has_value());
   EXPECT_EQ(config.alerting.webhooks[1].secret->Reveal(), kWebhookSecret);
   EXPECT_TRUE(config.warnings.empty()) << config.warnings[0].ToString();
+}
+
+TEST_F(ConfigTest, ApiUsageRetentionBelowADayIsRefused) {
+  auto d = OnlyError(std::string(kBase) + "    api_usage_retention: 12h\n");
+  EXPECT_EQ(d.path, "orgs[0].api_usage_retention");
+  EXPECT_EQ(d.line, 10);
+  EXPECT_THAT(d.message, HasSubstr("at least 1d"));
+  EXPECT_EQ(Load(std::string(kBase) + "    api_usage_retention: 90d\n").orgs[0].api_usage_retention,
+            std::chrono::days(90));
 }
 
 TEST_F(ConfigTest, UserModeOverridesOrgMode) {

@@ -1,0 +1,248 @@
+#include "daemon/collector_metrics.h"
+
+#include <chrono>
+
+#include "daemon/state_store.h"
+
+namespace sfwarden::daemon {
+namespace {
+
+// HELP texts say the values are cached: sfwarden reads Salesforce on its own schedule,
+// not at scrape time (CONVENTIONS.md §0.7).
+prometheus::Family<prometheus::Gauge>& Gauge(prometheus::Registry& r, const char* name,
+                                             const char* help) {
+  return prometheus::BuildGauge().Name(name).Help(help).Register(r);
+}
+prometheus::Family<prometheus::Counter>& Counter(prometheus::Registry& r, const char* name,
+                                                 const char* help) {
+  return prometheus::BuildCounter().Name(name).Help(help).Register(r);
+}
+
+double NowSeconds() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+CollectorFamilies::CollectorFamilies(prometheus::Registry& r)
+    : collector_success(Gauge(r, "sfwarden_collector_success",
+                              "Whether the last read of a source succeeded (1) or failed (0).")),
+      collector_duration(Gauge(r, "sfwarden_collector_duration_seconds",
+                               "How long the last read of a source took.")),
+      collector_last_success(Gauge(r, "sfwarden_collector_last_success_timestamp_seconds",
+                                   "When a source was last read successfully.")),
+      poll_interval(Gauge(r, "sfwarden_poll_interval_seconds",
+                          "The interval a source is read at now: the configured one, or "
+                          "longer when the API budget requires it.")),
+      budget_calls(Gauge(r, "sfwarden_api_budget_calls_per_day",
+                         "API calls per day sfwarden may spend on the org (max_daily_share "
+                         "of DailyApiRequests, less near the stop_below_remaining floor).")),
+      planned_calls(Gauge(r, "sfwarden_api_planned_calls_per_day",
+                          "API calls per day the current schedule is estimated to spend.")),
+      api_calls(Counter(r, "sfwarden_collector_api_calls_total",
+                        "Salesforce API calls spent by polls and permission reads.")),
+      api_calls_last(Gauge(r, "sfwarden_collector_api_calls_last",
+                           "Salesforce API calls the last poll or permission read cost.")),
+      permission_reads(Counter(r, "sfwarden_permission_reads_total",
+                               "Full permission reads started, by what triggered them.")),
+      logins(Counter(r, "sfwarden_logins_total",
+                     "LoginHistory rows of integration users, by outcome and login type "
+                     "(persisted: survives restarts). Cached from polls.")),
+      last_login(Gauge(r, "sfwarden_last_successful_login_timestamp_seconds",
+                       "LoginTime of the user's newest successful login seen.")),
+      source_ips(Gauge(r, "sfwarden_login_source_ips",
+                       "Distinct source IPs the user has logged in from, since sfwarden "
+                       "started watching.")),
+      countries(Gauge(r, "sfwarden_login_countries",
+                      "Distinct countries the user has logged in from, since sfwarden "
+                      "started watching.")),
+      limit_max(Gauge(r, "sfwarden_org_limit_max",
+                      "Maximum of an org limit, from /limits. Cached from polls.")),
+      limit_remaining(Gauge(r, "sfwarden_org_limit_remaining",
+                            "Remaining amount of an org limit, from /limits. Cached from polls.")),
+      app_limit_max(Gauge(r, "sfwarden_org_app_limit_max",
+                          "Per-connected-app maximum of an org limit, from /limits.")),
+      app_limit_remaining(Gauge(r, "sfwarden_org_app_limit_remaining",
+                                "Per-connected-app remaining amount of an org limit, from "
+                                "/limits.")),
+      api_used_ratio(Gauge(r, "sfwarden_org_api_requests_used_ratio",
+                           "Used share of the org's DailyApiRequests (rolling 24 h), from "
+                           "/limits.")),
+      user_calls_today(Gauge(r, "sfwarden_user_api_calls_today",
+                             "API calls of the user on the current UTC day, from ApiTotalUsage "
+                             "event log files taken so far.")),
+      user_calls_previous_day(Gauge(r, "sfwarden_user_api_calls_previous_day",
+                                    "API calls of the user on the previous UTC day, from "
+                                    "ApiTotalUsage event log files.")),
+      log_files(Counter(r, "sfwarden_api_usage_log_files_total",
+                        "ApiTotalUsage event log files taken, by interval.")),
+      oauth_tokens(
+          Gauge(r, "sfwarden_user_oauth_tokens", "OAuth tokens (OAuthToken rows) the user has.")),
+      oauth_tokens_issued(Counter(r, "sfwarden_user_oauth_tokens_issued_total",
+                                  "OAuth tokens first seen after sfwarden started watching "
+                                  "the org (newly issued).")),
+      user_found(Gauge(r, "sfwarden_user_found",
+                       "Whether the integration user exists in the org (last permission read).")),
+      user_active(Gauge(r, "sfwarden_user_active", "User.IsActive at the last permission read.")),
+      user_frozen(
+          Gauge(r, "sfwarden_user_frozen", "UserLogin.IsFrozen at the last permission read.")),
+      user_permission_sets(Gauge(r, "sfwarden_user_permission_sets",
+                                 "Permission sets and permission set groups assigned to the "
+                                 "user (not the profile's own set).")),
+      user_missing(Gauge(r, "sfwarden_user_baseline_missing",
+                         "Permission sets, permission set groups and public groups the user's "
+                         "baseline names that the user does not have.")),
+      audit_entries(Counter(r, "sfwarden_audit_entries_total",
+                            "SetupAuditTrail entries read, by section and whether they "
+                            "concern a watched user, set, group or object.")),
+      internal_errors(Counter(r, "sfwarden_internal_errors_total",
+                              "Unexpected errors caught at a component's top level.")) {}
+
+OrgMetrics::OrgMetrics(CollectorFamilies& families, std::string org,
+                       std::vector<std::string> usernames, StateStore& store)
+    : families_(families), org_(std::move(org)), usernames_(std::move(usernames)) {
+  for (const auto& c : store.LoginCounts(org_)) {
+    Child(families_.logins, {{"user", c.username}, {"outcome", c.outcome}, {"type", c.type}})
+        .Increment(static_cast<double>(c.count));
+  }
+  for (const auto& [user, ms] : store.LastSuccessfulLogins(org_)) {
+    Child(families_.last_login, {{"user", user}}).Set(static_cast<double>(ms) / 1000.0);
+  }
+  for (const auto& s : store.SeenIpSummaries(org_)) SeenIps(s.username, s.ips, s.countries);
+}
+
+OrgMetrics::~OrgMetrics() {
+  for (auto& [family, child] : gauges_) family->Remove(child);
+  for (auto& [family, child] : counters_) family->Remove(child);
+}
+
+template <typename T>
+T& OrgMetrics::Child(prometheus::Family<T>& family, Labels labels) {
+  labels["org"] = org_;
+  auto key = std::make_pair(static_cast<void*>(&family), labels);
+  if (auto it = children_.find(key); it != children_.end()) return *static_cast<T*>(it->second);
+  T& child = family.Add(labels);
+  children_.emplace(std::move(key), &child);
+  if constexpr (std::is_same_v<T, prometheus::Gauge>) {
+    gauges_.emplace_back(&family, &child);
+  } else {
+    counters_.emplace_back(&family, &child);
+  }
+  return child;
+}
+
+void OrgMetrics::SourceRead(std::string_view source, bool success,
+                            std::chrono::duration<double> duration) {
+  Labels l{{"source", std::string(source)}};
+  Child(families_.collector_success, l).Set(success ? 1 : 0);
+  Child(families_.collector_duration, l).Set(duration.count());
+  auto& last = Child(families_.collector_last_success, l);
+  if (success) last.Set(NowSeconds());
+}
+
+void OrgMetrics::PollInterval(std::string_view source, std::chrono::duration<double> interval) {
+  Child(families_.poll_interval, {{"source", std::string(source)}}).Set(interval.count());
+}
+
+void OrgMetrics::Budget(std::optional<double> budget_calls_per_day, double planned_calls_per_day) {
+  if (budget_calls_per_day) Child(families_.budget_calls, {}).Set(*budget_calls_per_day);
+  Child(families_.planned_calls, {}).Set(planned_calls_per_day);
+}
+
+void OrgMetrics::ApiCalls(std::string_view operation, int calls) {
+  Labels l{{"operation", std::string(operation)}};
+  Child(families_.api_calls, l).Increment(calls);
+  Child(families_.api_calls_last, l).Set(calls);
+}
+
+void OrgMetrics::PermissionRead(std::string_view trigger) {
+  Child(families_.permission_reads, {{"trigger", std::string(trigger)}}).Increment();
+}
+
+void OrgMetrics::Login(const collectors::LoginObservation& login) {
+  Child(families_.logins, {{"user", login.username},
+                           {"outcome", std::string(collectors::ToString(login.outcome))},
+                           {"type", std::string(collectors::ToString(login.kind))}})
+      .Increment();
+  if (login.outcome == collectors::LoginOutcome::kSuccess) {
+    auto& last = Child(families_.last_login, {{"user", login.username}});
+    double t = std::chrono::duration<double>(login.time.time_since_epoch()).count();
+    if (t > last.Value()) last.Set(t);
+  }
+}
+
+void OrgMetrics::SeenIps(std::string_view username, std::int64_t ips, std::int64_t countries) {
+  Labels l{{"user", std::string(username)}};
+  Child(families_.source_ips, l).Set(static_cast<double>(ips));
+  Child(families_.countries, l).Set(static_cast<double>(countries));
+}
+
+void OrgMetrics::Limits(const salesforce::Limits& limits) {
+  for (const auto& [name, limit] : limits) {
+    Labels l{{"limit", name}};
+    Child(families_.limit_max, l).Set(static_cast<double>(limit.value.max));
+    Child(families_.limit_remaining, l).Set(static_cast<double>(limit.value.remaining));
+    for (const auto& [app, value] : limit.children) {
+      Labels a{{"limit", name}, {"app", app}};
+      Child(families_.app_limit_max, a).Set(static_cast<double>(value.max));
+      Child(families_.app_limit_remaining, a).Set(static_cast<double>(value.remaining));
+    }
+  }
+  if (auto it = limits.find("DailyApiRequests"); it != limits.end() && it->second.value.max > 0) {
+    Child(families_.api_used_ratio, {})
+        .Set(static_cast<double>(it->second.value.used()) /
+             static_cast<double>(it->second.value.max));
+  }
+}
+
+void OrgMetrics::UserApiCalls(const std::map<std::string, std::int64_t>& today,
+                              const std::map<std::string, std::int64_t>& previous_day) {
+  // Every configured user gets a value (0 without usage); usage by other users of the
+  // org never becomes a label.
+  for (const auto& user : usernames_) {
+    auto t = today.find(user);
+    auto p = previous_day.find(user);
+    Child(families_.user_calls_today, {{"user", user}})
+        .Set(t == today.end() ? 0.0 : static_cast<double>(t->second));
+    Child(families_.user_calls_previous_day, {{"user", user}})
+        .Set(p == previous_day.end() ? 0.0 : static_cast<double>(p->second));
+  }
+}
+
+void OrgMetrics::LogFileTaken(std::string_view interval) {
+  Child(families_.log_files, {{"interval", interval == "Hourly" ? "hourly" : "daily"}}).Increment();
+}
+
+void OrgMetrics::OAuthTokens(std::string_view username, std::int64_t count) {
+  Child(families_.oauth_tokens, {{"user", std::string(username)}}).Set(static_cast<double>(count));
+}
+
+void OrgMetrics::OAuthTokenIssued(std::string_view username) {
+  Child(families_.oauth_tokens_issued, {{"user", std::string(username)}}).Increment();
+  Child(families_.oauth_tokens, {{"user", std::string(username)}}).Increment();
+}
+
+void OrgMetrics::Permissions(const collectors::PermissionSnapshot& snapshot,
+                             const std::map<std::string, std::int64_t>& missing_by_user) {
+  for (const auto& user : usernames_) {
+    Labels l{{"user", user}};
+    auto it = snapshot.users.find(user);
+    bool found = it != snapshot.users.end() && it->second.found;
+    Child(families_.user_found, l).Set(found ? 1 : 0);
+    Child(families_.user_active, l).Set(found && it->second.active ? 1 : 0);
+    Child(families_.user_frozen, l).Set(found && it->second.frozen ? 1 : 0);
+    Child(families_.user_permission_sets, l)
+        .Set(found ? static_cast<double>(it->second.assignments.size()) : 0.0);
+    auto m = missing_by_user.find(user);
+    Child(families_.user_missing, l)
+        .Set(m == missing_by_user.end() ? 0.0 : static_cast<double>(m->second));
+  }
+}
+
+void OrgMetrics::AuditEntry(std::string_view section, bool watched) {
+  Child(families_.audit_entries,
+        {{"section", std::string(section)}, {"watched", watched ? "true" : "false"}})
+      .Increment();
+}
+
+}  // namespace sfwarden::daemon

@@ -1,0 +1,113 @@
+#pragma once
+// The metrics of the collectors: families registered once per registry (CollectorFamilies)
+// and the children of one org (OrgMetrics), which an org monitor owns. docs/metrics.md
+// lists every metric.
+
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
+#include <prometheus/registry.h>
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "collectors/observations.h"
+
+namespace sfwarden::daemon {
+
+class StateStore;
+
+/// Every family the org monitors export, registered in `registry` at construction. Lives
+/// as long as the registry's users (the daemon's Runtime); shared by all orgs. The
+/// registry is thread-safe; everything else runs on the io_context thread.
+struct CollectorFamilies {
+  explicit CollectorFamilies(prometheus::Registry& registry);
+  CollectorFamilies(const CollectorFamilies&) = delete;
+  CollectorFamilies& operator=(const CollectorFamilies&) = delete;
+
+  prometheus::Family<prometheus::Gauge>& collector_success;
+  prometheus::Family<prometheus::Gauge>& collector_duration;
+  prometheus::Family<prometheus::Gauge>& collector_last_success;
+  prometheus::Family<prometheus::Gauge>& poll_interval;
+  prometheus::Family<prometheus::Gauge>& budget_calls;
+  prometheus::Family<prometheus::Gauge>& planned_calls;
+  prometheus::Family<prometheus::Counter>& api_calls;
+  prometheus::Family<prometheus::Gauge>& api_calls_last;
+  prometheus::Family<prometheus::Counter>& permission_reads;
+  prometheus::Family<prometheus::Counter>& logins;
+  prometheus::Family<prometheus::Gauge>& last_login;
+  prometheus::Family<prometheus::Gauge>& source_ips;
+  prometheus::Family<prometheus::Gauge>& countries;
+  prometheus::Family<prometheus::Gauge>& limit_max;
+  prometheus::Family<prometheus::Gauge>& limit_remaining;
+  prometheus::Family<prometheus::Gauge>& app_limit_max;
+  prometheus::Family<prometheus::Gauge>& app_limit_remaining;
+  prometheus::Family<prometheus::Gauge>& api_used_ratio;
+  prometheus::Family<prometheus::Gauge>& user_calls_today;
+  prometheus::Family<prometheus::Gauge>& user_calls_previous_day;
+  prometheus::Family<prometheus::Counter>& log_files;
+  prometheus::Family<prometheus::Gauge>& oauth_tokens;
+  prometheus::Family<prometheus::Counter>& oauth_tokens_issued;
+  prometheus::Family<prometheus::Gauge>& user_found;
+  prometheus::Family<prometheus::Gauge>& user_active;
+  prometheus::Family<prometheus::Gauge>& user_frozen;
+  prometheus::Family<prometheus::Gauge>& user_permission_sets;
+  prometheus::Family<prometheus::Gauge>& user_missing;
+  prometheus::Family<prometheus::Counter>& audit_entries;
+  prometheus::Family<prometheus::Counter>& internal_errors;
+};
+
+/// The metric children of one org. Creates what it needs lazily, restores the login
+/// counters and per-user aggregates from the state store at construction, and removes
+/// every child it created when destroyed (a removed or restarted org leaves no stale
+/// series). Label values are the org name, configured usernames and bounded sets only.
+/// Borrows `families`; io_context thread only.
+class OrgMetrics {
+ public:
+  OrgMetrics(CollectorFamilies& families, std::string org, std::vector<std::string> usernames,
+             StateStore& store);
+  ~OrgMetrics();
+  OrgMetrics(const OrgMetrics&) = delete;
+  OrgMetrics& operator=(const OrgMetrics&) = delete;
+
+  /// One source read (a poll source or "permissions"): success, duration, last success.
+  void SourceRead(std::string_view source, bool success, std::chrono::duration<double> duration);
+  void PollInterval(std::string_view source, std::chrono::duration<double> interval);
+  void Budget(std::optional<double> budget_calls_per_day, double planned_calls_per_day);
+  /// `operation`: "poll" or "permission_read".
+  void ApiCalls(std::string_view operation, int calls);
+  /// `trigger`: "start", "audit_trail" or "full_reconcile".
+  void PermissionRead(std::string_view trigger);
+
+  void Login(const collectors::LoginObservation& login);
+  void SeenIps(std::string_view username, std::int64_t ips, std::int64_t countries);
+  void Limits(const salesforce::Limits& limits);
+  void UserApiCalls(const std::map<std::string, std::int64_t>& today,
+                    const std::map<std::string, std::int64_t>& previous_day);
+  void LogFileTaken(std::string_view interval);
+  void OAuthTokens(std::string_view username, std::int64_t count);
+  void OAuthTokenIssued(std::string_view username);
+  void Permissions(const collectors::PermissionSnapshot& snapshot,
+                   const std::map<std::string, std::int64_t>& missing_by_user);
+  void AuditEntry(std::string_view section, bool watched);
+
+ private:
+  using Labels = std::map<std::string, std::string>;
+  template <typename T>
+  T& Child(prometheus::Family<T>& family, Labels labels);
+
+  CollectorFamilies& families_;
+  std::string org_;
+  std::vector<std::string> usernames_;
+  // Every child created, for removal: (family, child).
+  std::vector<std::pair<prometheus::Family<prometheus::Gauge>*, prometheus::Gauge*>> gauges_;
+  std::vector<std::pair<prometheus::Family<prometheus::Counter>*, prometheus::Counter*>> counters_;
+  std::map<std::pair<void*, Labels>, void*> children_;  // (family, labels) -> child
+};
+
+}  // namespace sfwarden::daemon

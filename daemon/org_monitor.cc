@@ -1,0 +1,695 @@
+#include "daemon/org_monitor.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <array>
+#include <boost/asio.hpp>
+#include <ctime>
+#include <fstream>
+#include <functional>
+#include <random>
+#include <set>
+#include <sstream>
+
+#include "collectors/permission_reader.h"
+#include "collectors/poll_cycle.h"
+#include "daemon/collector_metrics.h"
+#include "daemon/collector_target.h"
+#include "daemon/poll_planner.h"
+#include "daemon/state_store.h"
+#include "salesforce/client.h"
+#include "salesforce/http_transport.h"
+
+namespace sfwarden::daemon {
+namespace asio = boost::asio;
+namespace sf = sfwarden::salesforce;
+using collectors::Source;
+using SteadyTime = std::chrono::steady_clock::time_point;
+
+namespace {
+
+// The poll sources, in the order of collectors::Source and PlanSource.
+constexpr std::array<Source, 5> kSources = {Source::kLogins, Source::kAuditTrail,
+                                            Source::kOAuthTokens, Source::kLimits,
+                                            Source::kApiUsageLogs};
+constexpr auto kFull = static_cast<std::size_t>(PlanSource::kFullReconcile);
+std::size_t Index(Source s) { return static_cast<std::size_t>(s); }
+
+// The store's cursor for each source: the collector's Time as milliseconds since the epoch.
+constexpr std::array<const char*, 5> kCursorNames = {"logins", "audit_trail", "oauth_tokens",
+                                                     "limits", "api_usage_logs"};
+
+std::string FormatCursor(collectors::Time t) {
+  return std::to_string(t.time_since_epoch().count());
+}
+std::optional<collectors::Time> ParseCursor(const std::optional<std::string>& value) {
+  if (!value || value->empty()) return std::nullopt;
+  try {
+    std::size_t used = 0;
+    long long ms = std::stoll(*value, &used);
+    if (used != value->size()) return std::nullopt;
+    return collectors::Time(std::chrono::milliseconds(ms));
+  } catch (const std::exception&) {
+    return std::nullopt;  // written by something else: start afresh (reads de-duplicate)
+  }
+}
+
+StoreTime ToStore(collectors::Time t) { return std::chrono::floor<std::chrono::seconds>(t); }
+StoreTime StoreNow() {
+  return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+}
+
+std::string UtcDay(std::chrono::system_clock::time_point t) {
+  std::chrono::year_month_day ymd(std::chrono::floor<std::chrono::days>(t));
+  return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(ymd.year()),
+                     static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+}
+
+// Text from Salesforce goes to the log: no control characters (log injection), bounded.
+std::string Clean(std::string_view text, std::size_t max = 300) {
+  std::string out;
+  for (char c : text.substr(0, max)) {
+    out += static_cast<unsigned char>(c) < 0x20 || c == 0x7f ? ' ' : c;
+  }
+  if (text.size() > max) out += "...";
+  return out;
+}
+
+std::string IsoTime(StoreTime t) {
+  std::time_t secs = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::string Join(const std::set<std::string>& items) {
+  std::string out;
+  for (const auto& i : items) out += (out.empty() ? "" : ",") + Clean(i, 80);
+  return out;
+}
+
+std::string ReadKeyFile(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read private key file " + path.string());
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+}  // namespace
+
+struct OrgMonitor::Impl {
+  Impl(asio::io_context& io, prometheus::Registry& reg, StateStore& st, CollectorFamilies& fam,
+       std::vector<ObservationSink*> s, OrgConfig o, MonitorOptions opt)
+      : ioc(io),
+        registry(reg),
+        store(st),
+        families(fam),
+        sinks(std::move(s)),
+        org(std::move(o)),
+        options(opt),
+        target(MakeOrgTarget(org)),
+        timer(io),
+        rng(std::random_device{}()) {
+    plan_input.configured = {org.poll.logins, org.poll.audit_trail,    org.poll.oauth_tokens,
+                             org.poll.limits, org.poll.api_usage_logs, org.poll.full_reconcile};
+    plan_input.budget = org.api_budget;
+    plan = PlanSchedule(plan_input);
+  }
+
+  asio::awaitable<void> Run();
+  asio::awaitable<bool> SleepUntil(SteadyTime until);
+  asio::awaitable<bool> ReadPermissionsOnce(std::string_view trigger);
+  bool Connect();
+  void HandlePoll(const collectors::PollResult& result, const std::vector<Source>& due);
+  void HandleSnapshot(const collectors::PermissionSnapshot& snapshot, std::string_view trigger);
+  void Replan(SteadyTime now);
+  void ReportOutcome(std::string_view source, const std::optional<sf::ApiError>& error,
+                     std::chrono::duration<double> duration);
+  void RecordToken(const collectors::OAuthTokenObservation& token, bool may_be_issued,
+                   NewObservations* fresh);
+  void UpdateUserApiCalls();
+  void InternalError(std::string_view where, const std::exception& e);
+  std::chrono::milliseconds Jitter(Duration d) {
+    std::uniform_real_distribution<double> factor(0.9, 1.1);  // ±10 %
+    return std::chrono::milliseconds(
+        static_cast<std::int64_t>(static_cast<double>(d.count()) * factor(rng)));
+  }
+  Duration Interval(std::size_t i) const { return plan.intervals[i]; }
+
+  asio::io_context& ioc;
+  prometheus::Registry& registry;
+  StateStore& store;
+  CollectorFamilies& families;
+  std::vector<ObservationSink*> sinks;
+  OrgConfig org;
+  MonitorOptions options;
+  collectors::OrgTarget target;
+  asio::steady_timer timer;
+  std::mt19937_64 rng;
+  bool stopping = false;
+
+  std::unique_ptr<OrgMetrics> metrics;  // reset by Stop()
+  std::unique_ptr<sf::HttpTransport> transport;
+  std::unique_ptr<sf::Client> client;  // borrows transport
+
+  collectors::UserDirectory users;
+  collectors::PollCursors cursors;
+  PlanInput plan_input;
+  Plan plan;
+  std::array<SteadyTime, 5> next_due{}, last_run{};
+  SteadyTime next_reconcile{}, last_reconcile{};
+  SteadyTime next_prune{};
+  std::map<std::string, std::string, std::less<>> last_error;  // by source, for the log
+  bool metrics_published = false;
+};
+
+bool MonitorNeedsRestart(const OrgConfig& running, const std::string& running_fingerprint,
+                         const OrgConfig& next) {
+  return MonitorFingerprint(next) != running_fingerprint ||
+         !(next.auth.client_id == running.auth.client_id) ||
+         !(next.auth.client_secret == running.auth.client_secret);
+}
+
+bool OrgMonitor::Impl::Connect() {
+  try {
+    sf::ClientConfig config;
+    config.org = org.name;
+    config.api_version = org.api_version;
+    config.auth.login_url = org.login_url;
+    config.auth.client_id = org.auth.client_id.Reveal();
+    if (org.auth.flow == AuthFlow::kJwtBearer) {
+      config.auth.flow = sf::AuthConfig::Flow::kJwtBearer;
+      config.auth.username = org.auth.username;
+      config.auth.audience = org.auth.audience;
+      config.auth.private_key_pem = ReadKeyFile(org.auth.private_key_file);
+    } else {
+      config.auth.flow = sf::AuthConfig::Flow::kClientCredentials;
+      config.auth.client_secret = org.auth.client_secret.Reveal();
+    }
+    config.budget.max_daily_share = org.api_budget.max_daily_share;
+    config.budget.stop_below_remaining = org.api_budget.stop_below_remaining;
+    auto t = std::make_unique<sf::HttpTransport>(ioc, sf::WithProxyFromEnvironment({}));
+    client = std::make_unique<sf::Client>(ioc, *t, registry, std::move(config));
+    transport = std::move(t);
+    return true;
+  } catch (const std::exception& e) {
+    client.reset();
+    if (metrics) metrics->SourceRead("permissions", false, std::chrono::seconds(0));
+    if (last_error["connect"] != e.what()) {
+      spdlog::error("org {}: cannot set up the Salesforce client: {}", org.name, e.what());
+      last_error["connect"] = e.what();
+    }
+    return false;
+  }
+}
+
+asio::awaitable<bool> OrgMonitor::Impl::SleepUntil(SteadyTime until) {
+  timer.expires_at(until);
+  boost::system::error_code ec;  // operation_aborted: Stop() cancelled the wait
+  co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  co_return !stopping;
+}
+
+asio::awaitable<void> OrgMonitor::Impl::Run() {
+  if (stopping) co_return;  // stopped before the coroutine first ran
+  for (std::size_t i = 0; i < kSources.size(); ++i) {
+    if (kSources[i] == Source::kLimits) continue;
+    auto cursor = ParseCursor(store.GetCursor(org.name, kCursorNames[i]));
+    switch (kSources[i]) {
+      case Source::kLogins:
+        cursors.logins = cursor;
+        break;
+      case Source::kAuditTrail:
+        cursors.audit_trail = cursor;
+        break;
+      case Source::kOAuthTokens:
+        cursors.oauth_tokens = cursor;
+        break;
+      case Source::kApiUsageLogs:
+        cursors.event_log_files = cursor;
+        break;
+      case Source::kLimits:
+        break;
+    }
+  }
+  Replan(std::chrono::steady_clock::now());
+  UpdateUserApiCalls();
+
+  // Start: the permission state (which also maps user Ids to usernames for the polls),
+  // retried with backoff; every source counts as failed until it succeeds.
+  for (auto retry = options.retry_min;;) {
+    if (stopping) co_return;
+    bool ok = false;
+    if (client || Connect()) ok = co_await ReadPermissionsOnce("start");
+    if (stopping) co_return;
+    if (ok) break;
+    for (Source s : kSources) metrics->SourceRead(collectors::ToString(s), false, {});
+    if (!co_await SleepUntil(std::chrono::steady_clock::now() + Jitter(retry))) co_return;
+    retry = std::min(retry * 2, options.retry_max);
+  }
+
+  auto now = std::chrono::steady_clock::now();
+  next_due.fill(now);  // every source right away
+  last_reconcile = now;
+  next_reconcile = now + Jitter(Interval(kFull));
+  std::optional<std::string> read_trigger;
+  std::optional<SteadyTime> read_retry_at;
+  auto read_retry = options.retry_min;
+  while (!stopping) {
+    now = std::chrono::steady_clock::now();
+    // Sources due within a tenth of their interval ride along: one /composite instead of
+    // several calls a few seconds apart.
+    std::vector<Source> due;
+    for (Source s : kSources) {
+      if (next_due[Index(s)] <= now + Interval(Index(s)) / 10) due.push_back(s);
+    }
+    if (!due.empty()) {
+      for (Source s : due) {
+        last_run[Index(s)] = now;
+        next_due[Index(s)] = now + Jitter(Interval(Index(s)));
+      }
+      std::optional<collectors::PollResult> result;
+      try {
+        result = co_await collectors::Poll(*client, target, users, cursors, due);
+      } catch (const std::exception& e) {
+        if (!stopping) InternalError("poll", e);
+      }
+      if (stopping) co_return;
+      if (result) {
+        try {
+          HandlePoll(*result, due);
+        } catch (const std::exception& e) {
+          InternalError("poll results", e);
+        }
+        if (result->requires_permission_read() && !read_trigger) read_trigger = "audit_trail";
+      }
+    }
+
+    now = std::chrono::steady_clock::now();
+    if (!read_trigger && now >= next_reconcile) read_trigger = "full_reconcile";
+    if (read_trigger && (!read_retry_at || now >= *read_retry_at)) {
+      bool ok = co_await ReadPermissionsOnce(*read_trigger);
+      if (stopping) co_return;
+      now = std::chrono::steady_clock::now();
+      if (ok) {
+        read_trigger.reset();
+        read_retry_at.reset();
+        read_retry = options.retry_min;
+        last_reconcile = now;
+        next_reconcile = now + Jitter(Interval(kFull));
+      } else {
+        read_retry_at = now + Jitter(read_retry);
+        read_retry = std::min(read_retry * 2, options.retry_max);
+      }
+    }
+
+    SteadyTime wake = *std::min_element(next_due.begin(), next_due.end());
+    wake = std::min(wake, read_trigger && read_retry_at ? *read_retry_at : next_reconcile);
+    if (!co_await SleepUntil(wake)) co_return;
+  }
+}
+
+asio::awaitable<bool> OrgMonitor::Impl::ReadPermissionsOnce(std::string_view trigger) {
+  metrics->PermissionRead(trigger);
+  auto started = std::chrono::steady_clock::now();
+  tl::expected<collectors::PermissionSnapshot, sf::ApiError> snapshot;
+  try {
+    snapshot = co_await collectors::ReadPermissions(*client, target);
+  } catch (const std::exception& e) {
+    if (stopping) co_return false;
+    InternalError("permission read", e);
+    snapshot = tl::unexpected(sf::MakeError(sf::ErrorKind::kDecode, e.what(), "permission read"));
+  }
+  if (stopping) co_return false;
+  std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+  if (!snapshot) {
+    ReportOutcome("permissions", snapshot.error(), took);
+    co_return false;
+  }
+  ReportOutcome("permissions", std::nullopt, took);
+  try {
+    HandleSnapshot(*snapshot, trigger);
+  } catch (const std::exception& e) {
+    InternalError("permission results", e);
+    co_return false;
+  }
+  co_return true;
+}
+
+void OrgMonitor::Impl::ReportOutcome(std::string_view source,
+                                     const std::optional<sf::ApiError>& error,
+                                     std::chrono::duration<double> duration) {
+  metrics->SourceRead(source, !error, duration);
+  auto& last = last_error[std::string(source)];
+  if (error) {
+    // Once per distinct error, not once per poll: a failing org must not flood the log.
+    std::string text = error->ToString();
+    if (text != last) spdlog::warn("org {}: reading {} failed: {}", org.name, source, text);
+    last = std::move(text);
+  } else if (!last.empty()) {
+    spdlog::info("org {}: reading {} works again", org.name, source);
+    last.clear();
+  }
+}
+
+void OrgMonitor::Impl::HandlePoll(const collectors::PollResult& result,
+                                  const std::vector<Source>& due) {
+  const StoreTime now = StoreNow();
+  auto ok = [&](Source s) {
+    auto it = result.outcomes.find(s);
+    return it != result.outcomes.end() && !it->second.error;
+  };
+  auto was_due = [&](Source s) { return std::find(due.begin(), due.end(), s) != due.end(); };
+  NewObservations fresh;
+  fresh.org = org.name;
+
+  // Logins: de-duplicated, counted and the cursor moved in one transaction.
+  if (was_due(Source::kLogins)) {
+    std::vector<LoginRecord> records;
+    for (const auto& l : result.logins) {
+      records.push_back({.id = l.id,
+                         .username = l.username,
+                         .time_ms = l.time.time_since_epoch().count(),
+                         .ip = l.source_ip,
+                         .country = l.country_iso,
+                         .outcome = std::string(collectors::ToString(l.outcome)),
+                         .type = std::string(collectors::ToString(l.kind))});
+    }
+    std::optional<std::string> cursor;
+    if (ok(Source::kLogins) && result.cursors.logins) cursor = FormatCursor(*result.cursors.logins);
+    auto flags = store.RecordLogins(org.name, records, cursor, now);
+    bool any = false;
+    for (std::size_t i = 0; i < flags.size(); ++i) {
+      if (!flags[i]) continue;
+      any = true;
+      metrics->Login(result.logins[i]);
+      fresh.logins.push_back(result.logins[i]);
+    }
+    if (any) {
+      for (const auto& s : store.SeenIpSummaries(org.name)) {
+        metrics->SeenIps(s.username, s.ips, s.countries);
+      }
+    }
+  }
+
+  // Setup audit trail: de-duplicated by Id with the cursor move.
+  if (was_due(Source::kAuditTrail)) {
+    std::vector<std::string> ids;
+    for (const auto& a : result.audit) ids.push_back(a.id);
+    std::optional<std::string> cursor;
+    if (ok(Source::kAuditTrail) && result.cursors.audit_trail) {
+      cursor = FormatCursor(*result.cursors.audit_trail);
+    }
+    auto flags = store.RecordSeenRecords(org.name, "audit_trail", ids, now, cursor);
+    for (std::size_t i = 0; i < flags.size(); ++i) {
+      if (!flags[i]) continue;
+      const auto& a = result.audit[i];
+      bool watched = !a.concerns.empty();
+      metrics->AuditEntry(a.section, watched);
+      fresh.audit.push_back(a);
+      auto level = watched ? spdlog::level::info : spdlog::level::debug;
+      spdlog::log(level,
+                  "org {}: audit: {} by {} ({}): {} [section {}; users {}; permission sets {}; "
+                  "groups {}; objects {}{}]",
+                  org.name, Clean(a.action, 80),
+                  a.actor_username.empty() ? Clean(a.actor_id, 40) : Clean(a.actor_username, 120),
+                  Clean(a.delegate_user.empty() ? "no delegate" : "as " + a.delegate_user, 120),
+                  Clean(a.display), Clean(a.section, 80), Join(a.concerns.usernames),
+                  Join(a.concerns.permission_sets), Join(a.concerns.groups),
+                  Join(a.concerns.objects),
+                  a.requires_permission_read ? "; permission re-read" : "");
+    }
+  }
+
+  // OAuth tokens: remembered; one first seen after a previous read is newly issued.
+  if (was_due(Source::kOAuthTokens)) {
+    bool may_be_issued =
+        cursors.oauth_tokens.has_value() || store.GetCursor(org.name, "permissions").has_value();
+    for (const auto& t : result.oauth_tokens) RecordToken(t, may_be_issued, &fresh);
+    if (ok(Source::kOAuthTokens) && result.cursors.oauth_tokens) {
+      store.SetCursor(org.name, "oauth_tokens", FormatCursor(*result.cursors.oauth_tokens));
+    }
+  }
+
+  // /limits: gauges, and the allowance the budget planner works with.
+  if (result.limits) {
+    metrics->Limits(result.limits->limits);
+    if (auto it = result.limits->limits.find("DailyApiRequests");
+        it != result.limits->limits.end()) {
+      plan_input.daily_max = it->second.value.max;
+      plan_input.remaining = it->second.value.remaining;
+      Replan(std::chrono::steady_clock::now());
+    }
+    fresh.limits = result.limits;
+  }
+
+  // ApiTotalUsage: each file taken once, with its cursor, in one transaction.
+  if (was_due(Source::kApiUsageLogs)) {
+    for (const auto& f : result.event_log_files) {
+      std::vector<ApiUsageRow> rows;
+      for (const auto& u : f.usage) {
+        rows.push_back(
+            {.username = u.username, .connected_app = u.connected_app, .calls = u.calls});
+      }
+      ApiUsageFile file{.id = f.file.id,
+                        .hourly = f.file.interval == "Hourly",
+                        .period_start = ToStore(f.file.log_date)};
+      if (store.RecordApiUsageFile(org.name, file, rows, FormatCursor(f.file.created_date), now)) {
+        metrics->LogFileTaken(f.file.interval);
+        fresh.api_usage.insert(fresh.api_usage.end(), f.usage.begin(), f.usage.end());
+      }
+    }
+    if (ok(Source::kApiUsageLogs) && result.cursors.event_log_files) {
+      store.SetCursor(org.name, "api_usage_logs", FormatCursor(*result.cursors.event_log_files));
+    }
+    store.PruneApiUsage(org.name,
+                        std::chrono::floor<std::chrono::seconds>(now - org.api_usage_retention));
+  }
+  UpdateUserApiCalls();  // also rolls "today" over at midnight UTC
+
+  if (auto steady = std::chrono::steady_clock::now(); steady >= next_prune) {
+    store.PruneSeenRecords(now - options.seen_record_retention);
+    next_prune = steady + std::chrono::hours(1);
+  }
+
+  for (Source s : due) {
+    auto it = result.outcomes.find(s);
+    if (it == result.outcomes.end()) continue;
+    ReportOutcome(collectors::ToString(s), it->second.error, it->second.duration);
+  }
+  cursors = result.cursors;
+  metrics->ApiCalls("poll", result.api_calls);
+
+  if (fresh.logins.empty() && fresh.audit.empty() && fresh.issued_tokens.empty() && !fresh.limits &&
+      fresh.api_usage.empty()) {
+    return;
+  }
+  for (ObservationSink* sink : sinks) {
+    try {
+      sink->OnObservations(fresh);
+    } catch (const std::exception& e) {
+      InternalError("observation sink", e);
+    }
+  }
+}
+
+void OrgMonitor::Impl::RecordToken(const collectors::OAuthTokenObservation& t, bool may_be_issued,
+                                   NewObservations* fresh) {
+  OAuthTokenRecord record{.id = t.id,
+                          .username = t.username,
+                          .app_name = t.app_name,
+                          .created = ToStore(t.created),
+                          .use_count = t.use_count};
+  if (t.last_used) record.last_used = ToStore(*t.last_used);
+  if (!store.RecordOAuthToken(org.name, record, StoreNow()) || !may_be_issued) return;
+  metrics->OAuthTokenIssued(t.username);
+  spdlog::info("org {}: new OAuth token for {} (app {}, created {})", org.name,
+               Clean(t.username, 120), Clean(t.app_name, 120), IsoTime(ToStore(t.created)));
+  if (fresh) fresh->issued_tokens.push_back(t);
+}
+
+void OrgMonitor::Impl::HandleSnapshot(const collectors::PermissionSnapshot& snapshot,
+                                      std::string_view trigger) {
+  users = collectors::UserDirectory::From(snapshot);
+  metrics->ApiCalls("permission_read", snapshot.api_calls);
+
+  // Expected but missing: what the baseline names that the user does not have. The drift
+  // engine will say what exactly; this is the count for dashboards.
+  std::map<std::string, std::int64_t> missing;
+  for (const auto& u : org.integration_users) {
+    const auto& b = u.baseline;
+    auto it = snapshot.users.find(u.username);
+    if (it == snapshot.users.end() || !it->second.found) {
+      missing[u.username] = static_cast<std::int64_t>(
+          b.permission_sets.size() + b.permission_set_groups.size() + b.public_groups.size());
+      continue;
+    }
+    const auto& state = it->second;
+    std::int64_t n = 0;
+    auto assigned = [&](const std::string& name, bool group) {
+      return std::any_of(state.assignments.begin(), state.assignments.end(), [&](const auto& a) {
+        return group ? a.permission_set_group == name : a.permission_set == name;
+      });
+    };
+    for (const auto& s : b.permission_sets) n += assigned(s, false) ? 0 : 1;
+    for (const auto& g : b.permission_set_groups) n += assigned(g, true) ? 0 : 1;
+    for (const auto& g : b.public_groups) {
+      n += std::count(state.public_groups.begin(), state.public_groups.end(), g) ? 0 : 1;
+    }
+    missing[u.username] = n;
+  }
+  metrics->Permissions(snapshot, missing);
+
+  // OAuth tokens: the full list. At the very first read every token is simply known.
+  bool may_be_issued = store.GetCursor(org.name, "permissions").has_value();
+  std::map<std::string, std::int64_t> tokens;
+  for (const auto& [id, t] : snapshot.oauth_tokens) {
+    ++tokens[t.username];
+    RecordToken(t, may_be_issued, nullptr);
+  }
+  for (const auto& u : org.integration_users) metrics->OAuthTokens(u.username, tokens[u.username]);
+  store.SetCursor(org.name, "permissions", FormatCursor(snapshot.read_at));
+
+  plan_input.calls_per_read[kFull] = std::max(1, snapshot.api_calls);
+  Replan(std::chrono::steady_clock::now());
+  spdlog::info(
+      "org {}: permission state read ({}; {} API call(s)): {} user(s), {} permission "
+      "set(s), {} group(s)",
+      org.name, trigger, snapshot.api_calls, snapshot.users.size(), snapshot.permission_sets.size(),
+      snapshot.public_groups.size());
+  for (ObservationSink* sink : sinks) {
+    try {
+      sink->OnPermissions(org.name, snapshot);
+    } catch (const std::exception& e) {
+      InternalError("observation sink", e);
+    }
+  }
+}
+
+void OrgMonitor::Impl::Replan(SteadyTime now) {
+  Plan next = PlanSchedule(plan_input);
+  bool changed = next.intervals != plan.intervals || next.reason != plan.reason;
+  bool first = !metrics_published;
+  plan = std::move(next);
+  for (std::size_t i = 0; i < kPlanSources; ++i) {
+    metrics->PollInterval(ToString(static_cast<PlanSource>(i)),
+                          std::chrono::duration<double>(plan.intervals[i]));
+  }
+  metrics->Budget(plan.budget_calls_per_day, plan.planned_calls_per_day);
+  metrics_published = true;
+  if (!changed) return;
+  // Once per change: the new intervals apply from each source's last read.
+  if (plan.stretched()) {
+    spdlog::warn("org {}: stretching poll intervals, {}", org.name, plan.Describe(plan_input));
+  } else if (!first) {
+    spdlog::info("org {}: poll intervals back to the configured ones, {}", org.name,
+                 plan.Describe(plan_input));
+  }
+  if (last_reconcile != SteadyTime{}) {
+    for (Source s : kSources) {
+      if (last_run[Index(s)] != SteadyTime{}) {
+        next_due[Index(s)] = last_run[Index(s)] + Jitter(Interval(Index(s)));
+      }
+    }
+    next_reconcile = last_reconcile + Jitter(Interval(kFull));
+  }
+  (void)now;
+}
+
+void OrgMonitor::Impl::UpdateUserApiCalls() {
+  auto now = std::chrono::system_clock::now();
+  metrics->UserApiCalls(store.ApiCallsByUser(org.name, UtcDay(now)),
+                        store.ApiCallsByUser(org.name, UtcDay(now - std::chrono::hours(24))));
+}
+
+void OrgMonitor::Impl::InternalError(std::string_view where, const std::exception& e) {
+  spdlog::error("org {}: internal error in {}: {}", org.name, where, e.what());
+  families.internal_errors.Add({{"component", "org_monitor"}}).Increment();
+}
+
+OrgMonitor::OrgMonitor(asio::io_context& ioc, prometheus::Registry& registry, StateStore& store,
+                       CollectorFamilies& families, std::vector<ObservationSink*> sinks,
+                       OrgConfig org, MonitorOptions options)
+    : impl_(std::make_unique<Impl>(ioc, registry, store, families, std::move(sinks), std::move(org),
+                                   options)) {
+  std::vector<std::string> usernames;
+  for (const auto& u : impl_->org.integration_users) usernames.push_back(u.username);
+  impl_->metrics =
+      std::make_unique<OrgMetrics>(families, impl_->org.name, std::move(usernames), store);
+}
+
+OrgMonitor::~OrgMonitor() = default;
+
+void OrgMonitor::Start(std::function<void()> on_done) {
+  Impl* impl = impl_.get();
+  asio::co_spawn(impl->ioc, impl->Run(),
+                 [impl, on_done = std::move(on_done)](std::exception_ptr e) {
+                   if (e) {
+                     try {
+                       std::rethrow_exception(e);
+                     } catch (const std::exception& ex) {
+                       impl->InternalError("monitor", ex);
+                     }
+                   }
+                   if (on_done) on_done();
+                 });
+}
+
+void OrgMonitor::Stop() {
+  if (impl_->stopping) return;
+  impl_->stopping = true;
+  impl_->timer.cancel();
+  impl_->metrics.reset();  // the coroutine checks `stopping` before touching them again
+}
+
+const OrgConfig& OrgMonitor::config() const { return impl_->org; }
+
+std::string MonitorFingerprint(const OrgConfig& org) {
+  std::hash<std::string> hash;
+  std::string key;
+  if (org.auth.flow == AuthFlow::kJwtBearer) {
+    try {
+      key = ReadKeyFile(org.auth.private_key_file);
+    } catch (const std::exception&) {
+      key = "unreadable";
+    }
+  }
+  auto target = MakeOrgTarget(org);
+  std::ostringstream out;
+  out << org.name << '|' << org.login_url << '|' << org.api_version << '|'
+      << static_cast<int>(org.auth.flow) << '|' << org.auth.username << '|'
+      << org.auth.private_key_file.string() << '|' << hash(key) << '|' << org.auth.audience << '|'
+      << org.api_budget.max_daily_share << '|' << org.api_budget.stop_below_remaining << '|'
+      << org.poll.logins.count() << ',' << org.poll.audit_trail.count() << ','
+      << org.poll.oauth_tokens.count() << ',' << org.poll.limits.count() << ','
+      << org.poll.api_usage_logs.count() << ',' << org.poll.full_reconcile.count() << '|'
+      << org.api_usage_retention.count() << '|';
+  for (const auto& u : org.integration_users) {
+    out << u.username << ':';
+    for (const auto& s : u.baseline.permission_sets) out << s << ',';
+    out << ':';
+    for (const auto& s : u.baseline.permission_set_groups) out << s << ',';
+    out << ':';
+    for (const auto& s : u.baseline.public_groups) out << s << ',';
+    out << ';';
+  }
+  out << '|';
+  for (const auto& [set, system] : target.permission_sets) {
+    out << set << ':';
+    for (const auto& p : system) out << p << ',';
+    out << ';';
+  }
+  out << '|';
+  for (const auto& g : target.public_groups) out << g << ',';
+  out << '|';
+  for (const auto& o : target.sharing_rule_objects) out << o << ',';
+  out << '|';
+  for (const auto& o : target.org_wide_default_objects) out << o << ',';
+  return out.str();
+}
+
+}  // namespace sfwarden::daemon
