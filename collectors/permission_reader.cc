@@ -44,30 +44,23 @@ ApiError InPart(ApiError error, std::string_view part) {
   return error;
 }
 
-bool IsNameChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
-
-// Whether `message` names `field` as a whole word, ignoring case (Salesforce echoes the
-// column: "No such column 'PermissionsFoo' on entity 'PermissionSet'", WIRE.md §3).
-bool Mentions(std::string_view message, std::string_view field) {
+// Whether `message` names `field` in quotes, ignoring case: Salesforce echoes the whole
+// query, then names the culprit quoted: "No such column 'PermissionsFoo' on entity
+// 'PermissionSet'" (WIRE.md §3, rest-error-400-invalid-field-no-such-column.json).
+bool NamesQuoted(std::string_view message, std::string_view field) {
   auto lower = [](std::string_view s) {
     std::string out(s);
     for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return out;
   };
-  std::string m = lower(message), f = lower(field);
-  for (auto pos = m.find(f); pos != std::string::npos; pos = m.find(f, pos + 1)) {
-    bool starts = pos == 0 || !IsNameChar(m[pos - 1]);
-    bool ends = pos + f.size() == m.size() || !IsNameChar(m[pos + f.size()]);
-    if (starts && ends) return true;
-  }
-  return false;
+  return lower(message).find("'" + lower(field) + "'") != std::string::npos;
 }
 
 ApiError Explain(ApiError error, const QueryPart& part) {
   if (error.error_code == "INVALID_FIELD" && !part.field_hints.empty()) {
     std::string hint;
     for (const auto& [field, meaning] : part.field_hints) {
-      if (Mentions(error.message, field)) {
+      if (NamesQuoted(error.message, field)) {
         hint = meaning;
         break;
       }
