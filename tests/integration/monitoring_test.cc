@@ -311,6 +311,33 @@ TEST_F(MonitoringTest, FailingOrgsDoNotStallAHealthyOne) {
             std::nullopt);  // still waiting for its first answer
 }
 
+TEST_F(MonitoringTest, ReloadRestartsOnlyChangedOrgsAndKeepsTheirCounters) {
+  std::unique_ptr<testing::Subprocess> other_sim;
+  int other_port = StartSim(other_sim);
+  WriteConfig(OrgConfig("sim", SimUrl(sim_port_)) + OrgConfig("other", SimUrl(other_port)));
+  auto sfwarden = StartSfwarden();
+  RecordLogin(kHubspot);
+  WaitForValue("sfwarden_logins_total", Logins(kHubspot, "success"), 1);
+  WaitForValue("sfwarden_collector_success", {{"org", "other"}, {"source", "permissions"}}, 1);
+
+  // Only "sim" changes (its limits interval); "other" keeps running untouched.
+  auto changed = OrgConfig("sim", SimUrl(sim_port_));
+  changed.replace(changed.find("limits: 1s"), 10, "limits: 2s");
+  WriteConfig(changed + OrgConfig("other", SimUrl(other_port)));
+  sfwarden->Signal(SIGHUP);
+
+  EXPECT_TRUE(sfwarden->WaitForOutput("org sim: configuration changed, restarting", 10s));
+  auto m =
+      WaitForValue("sfwarden_poll_interval_seconds", {{"org", "sim"}, {"source", "limits"}}, 2);
+  EXPECT_EQ(Sample(m, "sfwarden_permission_reads_total", {{"org", "other"}, {"trigger", "start"}}),
+            1);
+  EXPECT_EQ(sfwarden->Stderr().find("org other: configuration changed"), std::string::npos);
+  RecordLogin(kHubspot);
+  WaitForValue("sfwarden_logins_total", Logins(kHubspot, "success"), 2);
+  WaitForPolls("sim", 2);
+  EXPECT_EQ(Sample(Metrics(), "sfwarden_logins_total", Logins(kHubspot, "success")), 2);
+}
+
 TEST_F(MonitoringTest, ExpositionPassesPromtool) {
   WriteConfig(OrgConfig("sim", SimUrl(sim_port_)));
   RecordLogin(kHubspot);
