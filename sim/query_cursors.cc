@@ -2,37 +2,56 @@
 
 namespace sfwarden::sim {
 
-Response QueryCursors::Page(const std::string& id, QueryCursor& cursor, size_t offset) {
-  size_t size = cursor.records.size();
+Response QueryCursors::Page(Org& org, const std::string& id, const QueryCursor& cursor,
+                            size_t offset) {
+  const QueryResult& result = cursor.result;
+  size_t size = result.size();
   size_t end = std::min(size, offset + cursor.batch_size);
   bool done = end >= size;
-  // Key order of the real restforce paginated fixtures: totalSize, done, nextRecordsUrl, records.
-  nlohmann::ordered_json body;
-  body["totalSize"] = cursor.total_size;
-  body["done"] = done;
+  // Written as text, the same compact JSON nlohmann's dump() gives, in the key order of the
+  // real restforce paginated fixtures: totalSize, done, nextRecordsUrl, records.
+  Response r;
+  r.status = 200;
+  r.headers.emplace_back("Content-Type", kJsonType);
+  std::string& body = r.body;
+  body.reserve(256 + 512 * (end - offset));
+  body += "{\"totalSize\":";
+  body += std::to_string(result.total_size);
+  body += done ? ",\"done\":true" : ",\"done\":false";
   if (!done) {
-    body["nextRecordsUrl"] = "/services/data/v" + cursor.api_version + "/" +
-                             (cursor.query_all ? "queryAll" : "query") + "/" + id + "-" +
-                             std::to_string(end);
+    body += ",\"nextRecordsUrl\":";
+    body += nlohmann::json("/services/data/v" + result.api_version + "/" +
+                           (cursor.query_all ? "queryAll" : "query") + "/" + id + "-" +
+                           std::to_string(end))
+                .dump();
   }
-  auto& records = body["records"] = nlohmann::ordered_json::array();
-  for (size_t i = offset; i < end; ++i)
-    records.push_back(cursor.records[i]);  // copied: a retried page must still work
-  return JsonResponse(200, body);
+  body += ",\"records\":[";
+  bool first = true;
+  for (size_t i = offset; i < end; ++i) {
+    size_t mark = body.size();
+    if (!first) body += ',';
+    if (result.AppendRecord(org, i, body)) {
+      first = false;
+    } else {
+      body.resize(mark);  // the row is gone (rolled back): no comma either
+    }
+  }
+  body += "]}";
+  return r;
 }
 
-Response QueryCursors::FirstPage(QueryCursor cursor, const std::string& locator_id) {
-  if (cursor.records.size() <= cursor.batch_size) return Page(locator_id, cursor, 0);
+Response QueryCursors::FirstPage(Org& org, QueryCursor cursor, const std::string& locator_id) {
+  if (cursor.result.size() <= cursor.batch_size) return Page(org, locator_id, cursor, 0);
   while (open_.size() >= kMaxOpen) {
     open_.erase(order_.front());
     order_.pop_front();
   }
   auto& stored = open_[locator_id] = std::move(cursor);
   order_.push_back(locator_id);
-  return Page(locator_id, stored, 0);
+  return Page(org, locator_id, stored, 0);
 }
 
-Response QueryCursors::NextPage(const std::string& locator) {
+Response QueryCursors::NextPage(Org& org, const std::string& locator) {
   auto dash = locator.rfind('-');
   auto it = open_.find(locator.substr(0, dash));
   size_t offset = 0;
@@ -41,11 +60,11 @@ Response QueryCursors::NextPage(const std::string& locator) {
   } catch (const std::exception&) {
     it = open_.end();
   }
-  if (it == open_.end() || offset == 0 || offset >= it->second.records.size()) {
+  if (it == open_.end() || offset == 0 || offset >= it->second.result.size()) {
     return ErrorResponse(400, "INVALID_QUERY_LOCATOR", "invalid query locator");
   }
   // Cursors stay open until evicted, so a client may retry a page after a dropped reply.
-  return Page(it->first, it->second, offset);
+  return Page(org, it->first, it->second, offset);
 }
 
 }  // namespace sfwarden::sim

@@ -3,18 +3,16 @@
 
 #include <deque>
 #include <map>
-#include <nlohmann/json.hpp>
 #include <string>
 
 #include "sim/http.h"
+#include "sim/query_engine.h"
 
 namespace sfwarden::sim {
 
 struct QueryCursor {
-  nlohmann::ordered_json records;  // every matching record, rendered
-  long total_size = 0;
+  QueryResult result;  // the matching rows; each page renders its own records
   size_t batch_size = 2000;
-  std::string api_version;
   bool query_all = false;
 };
 
@@ -25,12 +23,12 @@ class QueryCursors {
   static constexpr size_t kMaxOpen = 200;
 
   /// The first page; opens a cursor only when more pages remain.
-  Response FirstPage(QueryCursor cursor, const std::string& locator_id);
+  Response FirstPage(Org& org, QueryCursor cursor, const std::string& locator_id);
   /// GET …/query/<locator>-<offset>; 400 INVALID_QUERY_LOCATOR for unknown ones.
-  Response NextPage(const std::string& locator);
+  Response NextPage(Org& org, const std::string& locator);
 
  private:
-  Response Page(const std::string& id, QueryCursor& cursor, size_t offset);
+  static Response Page(Org& org, const std::string& id, const QueryCursor& cursor, size_t offset);
   std::map<std::string, QueryCursor> open_;
   std::deque<std::string> order_;
 };

@@ -22,7 +22,7 @@ Response HandleRest(SimState& state, const Session& session, const Request& requ
       return ErrorResponse(
           405, "METHOD_NOT_ALLOWED",
           "HTTP Method '" + request.method + "' not allowed. Allowed are GET,HEAD");
-    return state.cursors.NextPage(path.substr(path.find('/') + 1));
+    return state.cursors.NextPage(state.org, path.substr(path.find('/') + 1));
   }
   if (path == "composite") return HandleComposite(state, session, request, version);
   if (path == "composite/sobjects") return HandleCollections(state, session, request, version);

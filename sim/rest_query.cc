@@ -17,9 +17,7 @@ Response HandleQuery(SimState& state, const Request& request, const std::string&
   auto result = RunSoql(state.org, q->second, query_all, version);
   if (!result) return ErrorResponse(400, result.error().code, result.error().message);
   QueryCursor cursor;
-  cursor.total_size = result->total_size;
-  cursor.records = std::move(result->records);
-  cursor.api_version = version;
+  cursor.result = std::move(*result);
   cursor.query_all = query_all;
   cursor.batch_size = static_cast<size_t>(state.org.settings.query_batch_size);
   std::string options = request.Header("sforce-query-options");
@@ -31,7 +29,7 @@ Response HandleQuery(SimState& state, const Request& request, const std::string&
     // UNCONFIRMED]; sfsim honours 1..2000 so tests can page through small data sets.
     if (n > 0) cursor.batch_size = static_cast<size_t>(std::min(n, 2000L));
   }
-  return state.cursors.FirstPage(std::move(cursor), state.org.NewId("01g"));
+  return state.cursors.FirstPage(state.org, std::move(cursor), state.org.NewId("01g"));
 }
 
 }  // namespace sfwarden::sim

@@ -10,19 +10,25 @@ namespace {
 using nlohmann::ordered_json;
 using testing::SimFixture;
 
+// A QueryResult with its record texts parsed.
+struct Parsed {
+  long total_size = 0;
+  ordered_json records = ordered_json::array();
+};
+
 class QueryEngineTest : public ::testing::Test {
  protected:
-  QueryResult Ok(const std::string& soql, bool all = false) {
+  Parsed Ok(const std::string& soql, bool all = false) {
     auto r = RunSoql(f_.org(), soql, all, "60.0");
     EXPECT_TRUE(r) << soql << "\n" << (r ? "" : r.error().message);
-    return r ? *r : QueryResult{};
+    return r ? Parsed{r->total_size, r->Records(f_.org())} : Parsed{};
   }
   SoqlError Err(const std::string& soql) {
     auto r = RunSoql(f_.org(), soql, false, "60.0");
     EXPECT_FALSE(r) << soql;
     return r ? SoqlError{} : r.error();
   }
-  std::vector<std::string> Column(const QueryResult& r, const std::string& field) {
+  std::vector<std::string> Column(const Parsed& r, const std::string& field) {
     std::vector<std::string> out;
     for (const auto& rec : r.records)
       out.push_back(rec[field].is_null() ? "null" : rec[field].get<std::string>());

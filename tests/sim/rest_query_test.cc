@@ -53,6 +53,67 @@ TEST(RestQueryTest, PagesWithNextRecordsUrlAndKeepsTotalSize) {
   EXPECT_NE(bad.body.find("INVALID_QUERY_LOCATOR"), std::string::npos);
 }
 
+TEST(RestQueryTest, PagesTogetherHoldEveryRowOnceInQueryOrder) {
+  SimFixture f;
+  std::string token = f.Login();
+  for (int i = 0; i < 6; ++i) {
+    f.org().clock().Advance(1000);
+    f.Login(i % 2 == 0 ? "int@t.example" : "admin@t.example");
+  }
+  const std::string soql = "SELECT Id, UserId FROM LoginHistory ORDER BY UserId, LoginTime DESC";
+  auto whole = json::parse(f.Call("GET", Q(soql), "", token).body);
+  ASSERT_EQ(whole["records"].size(), 7u);
+  std::vector<json> paged;
+  auto page = json::parse(
+      f.Call("GET", Q(soql), "", token, {{"sforce-query-options", "batchSize=3"}}).body);
+  for (;;) {
+    for (const auto& rec : page["records"]) paged.push_back(rec);
+    if (page["done"].get<bool>()) break;
+    page = json::parse(f.Call("GET", page["nextRecordsUrl"], "", token).body);
+  }
+  EXPECT_EQ(json(paged), whole["records"]);
+}
+
+TEST(RestQueryTest, PageTextIsCompactJsonWithEscapedStrings) {
+  SimFixture f;
+  std::string token = f.Login();
+  const std::string awkward =
+      "Say \"hi\"\\ \xc3\xbc"
+      "ber\ttab\x01";
+  auto made = f.Call("POST", "/__sim/logins",
+                     json{{"username", "int@t.example"}, {"application", awkward}}.dump());
+  ASSERT_EQ(made.status, 200) << made.body;
+  auto r = f.Call(
+      "GET", Q("SELECT Application, LoginSubType FROM LoginHistory WHERE Application LIKE 'Say%'"),
+      "", token);
+  ASSERT_EQ(r.status, 200) << r.body;
+  // Byte for byte what nlohmann writes for the same document: no spaces, same escapes.
+  EXPECT_EQ(r.body, nlohmann::ordered_json::parse(r.body).dump());
+  auto rec = json::parse(r.body)["records"][0];
+  EXPECT_EQ(rec["Application"], awkward);
+  EXPECT_TRUE(rec["LoginSubType"].is_null());
+  auto nested =
+      f.Call("GET",
+             Q("SELECT Id, PermissionSet.Name, Assignee.Username, PermissionSet.Label, "
+               "PermissionSetGroup.DeveloperName FROM PermissionSetAssignment "
+               "WHERE Assignee.Username = 'int@t.example' AND PermissionSetGroupId = null "
+               "AND PermissionSet.IsOwnedByProfile = false"),
+             "", token);
+  ASSERT_EQ(nested.status, 200) << nested.body;
+  EXPECT_EQ(nested.body, nlohmann::ordered_json::parse(nested.body).dump());
+  auto psa = nlohmann::ordered_json::parse(nested.body)["records"][0];
+  std::vector<std::string> keys;
+  for (auto it = psa.begin(); it != psa.end(); ++it) keys.push_back(it.key());
+  // Both PermissionSet fields share one nested object, placed where the first one was.
+  EXPECT_EQ(keys, (std::vector<std::string>{"attributes", "Id", "PermissionSet", "Assignee",
+                                            "PermissionSetGroup"}));
+  EXPECT_EQ(psa["PermissionSet"]["Name"], "Int_Access");
+  EXPECT_EQ(psa["PermissionSet"]["Label"], "Int Access");
+  EXPECT_EQ(psa["PermissionSet"]["attributes"]["type"], "PermissionSet");
+  EXPECT_EQ(psa["Assignee"]["Username"], "int@t.example");
+  EXPECT_TRUE(psa["PermissionSetGroup"].is_null());
+}
+
 TEST(RestQueryTest, ErrorsAre400WithErrorArrays) {
   SimFixture f;
   std::string token = f.Login();
