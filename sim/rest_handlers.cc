@@ -13,7 +13,7 @@ Response HandleRest(SimState& state, const Session& session, const Request& requ
                     const std::string& version, const std::string& rest_path) {
   std::string path = rest_path;
   while (!path.empty() && path.back() == '/') path.pop_back();
-  if (path.empty()) return HandleResources(state, version);
+  if (path.empty()) return HandleResources(state, version, session.user_id);
   if (path == "limits") return HandleLimits(state);
   if (path == "query" || path == "queryAll")
     return HandleQuery(state, request, version, path == "queryAll");

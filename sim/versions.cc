@@ -21,12 +21,18 @@ Response HandleVersions(const SimState& state) {
   return JsonResponse(200, out);
 }
 
-Response HandleResources(const SimState&, const std::string& version) {
+Response HandleResources(const SimState& state, const std::string& version,
+                         const std::string& user_id) {
   std::string base = "/services/data/v" + version;
   nlohmann::ordered_json out;
   for (const char* r : {"composite", "limits", "query", "queryAll", "sobjects"}) {
     out[r] = base + "/" + r;
   }
+  // "identity" is the caller's absolute identity URL on the org's own domain, unlike the
+  // relative paths of the other entries (DOC-REST "List Available REST Resources" example:
+  // "identity" : "https://MyDomainName.my.salesforce.com/id/00D…/005…"). jsforce's
+  // Connection.identity() reads it when it has only an access token.
+  out["identity"] = state.InstanceUrl() + "/id/" + state.org.settings.org_id + "/" + user_id;
   return JsonResponse(200, out);
 }
 
