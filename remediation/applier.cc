@@ -684,8 +684,10 @@ asio::awaitable<tl::expected<ApplyResult, std::string>> Rollback(salesforce::Api
   if (!entry) co_return tl::unexpected("no journal entry " + std::to_string(id));
   auto plan = PlanRollback(*entry, now);
   if (!plan) co_return tl::unexpected(plan.error());
-  ApplyResult result =
-      co_await Apply(api, *plan, journal, {.cycle_id = std::move(cycle_id), .rollback_of = id});
+  // Named locals, never temporaries inside co_await (GCC 12 destroys them twice).
+  ApplyOptions options{.cycle_id = std::move(cycle_id), .rollback_of = id};
+  auto apply = Apply(api, *plan, journal, std::move(options));
+  ApplyResult result = co_await std::move(apply);
   if (result.Count(StepOutcome::kDone) == static_cast<int>(result.steps.size())) {
     journal.Mark(id, JournalState::kRolledBack);
   }

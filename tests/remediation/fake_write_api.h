@@ -34,6 +34,9 @@ class FakeWriteApi : public salesforce::Api {
   std::optional<salesforce::ApiError> read_error, upsert_error;
   std::vector<salesforce::UpsertResult> upsert_results;  // empty: success for each
 
+  /// Called with each write call as it arrives (before its answer).
+  std::function<void(const WriteCall&)> on_call;
+
   const std::vector<WriteCall>& calls() const { return calls_; }
 
   boost::asio::awaitable<tl::expected<salesforce::QuerySummary, salesforce::ApiError>> Query(
@@ -95,6 +98,7 @@ class FakeWriteApi : public salesforce::Api {
   boost::asio::awaitable<tl::expected<std::vector<salesforce::UpsertResult>, salesforce::ApiError>>
   UpsertSharingRules(std::vector<salesforce::SharingRules> rules) override {
     calls_.push_back({.kind = "upsert", .rules = rules});
+    if (on_call) on_call(calls_.back());
     if (upsert_error) co_return tl::unexpected(*upsert_error);
     if (!upsert_results.empty()) co_return upsert_results;
     std::vector<salesforce::UpsertResult> out;
@@ -106,6 +110,7 @@ class FakeWriteApi : public salesforce::Api {
   Answer Record(WriteCall call) {
     const std::size_t n = call.kind == "delete" ? call.ids.size() : call.records.size();
     calls_.push_back(std::move(call));
+    if (on_call) on_call(calls_.back());
     if (!answers_.empty()) {
       Answer answer = std::move(answers_.front());
       answers_.pop_front();
