@@ -45,8 +45,8 @@ tl::expected<LogFileListing, salesforce::ApiError> DecodeLogFileListing(
   if (!info) return tl::unexpected(info.error());
   auto created = TimeField(record, "CreatedDate");
   if (!created) {
-    return tl::unexpected(salesforce::MakeError(salesforce::ErrorKind::kDecode,
-                                                "lacks CreatedDate", "EventLogFile record"));
+    return tl::unexpected(salesforce::MakeError(salesforce::ErrorKind::kDecode, "lacks CreatedDate",
+                                                "EventLogFile record"));
   }
   return LogFileListing{std::move(*info), *created};
 }

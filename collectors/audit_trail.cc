@@ -139,18 +139,28 @@ bool CanChangePermissions(std::string_view action, std::string_view section) {
   // assignments, profile/role/activation/freeze changes of a user, group membership,
   // permission set edits, sharing rules. Compared case-insensitively: Salesforce mixes
   // "PermSetAssign" and "frozeuser".
-  static constexpr std::array<std::string_view, 22> kActions = {
-      "permsetassign",         "permsetunassign",
-      "permsetgroupassign",    "permsetgroupunassign",
-      "permsetlicenseassign",  "permsetlicenseunassign",
-      "changedprofileforuser", "changedprofileforusercusttostd",
-      "changedprofileforuserstdtocust", "changedroleforuser",
-      "changedroleforuserfromnone",     "changedroleforusertonone",
-      "frozeuser",             "unfrozeuser",
-      "activateduser",         "deactivateduser",
-      "groupmembership",       "queuemembership",
-      "createsharingrule",     "updatesharingrule",
-      "deletesharingrule",     "createduser"};
+  static constexpr std::array<std::string_view, 22> kActions = {"permsetassign",
+                                                                "permsetunassign",
+                                                                "permsetgroupassign",
+                                                                "permsetgroupunassign",
+                                                                "permsetlicenseassign",
+                                                                "permsetlicenseunassign",
+                                                                "changedprofileforuser",
+                                                                "changedprofileforusercusttostd",
+                                                                "changedprofileforuserstdtocust",
+                                                                "changedroleforuser",
+                                                                "changedroleforuserfromnone",
+                                                                "changedroleforusertonone",
+                                                                "frozeuser",
+                                                                "unfrozeuser",
+                                                                "activateduser",
+                                                                "deactivateduser",
+                                                                "groupmembership",
+                                                                "queuemembership",
+                                                                "createsharingrule",
+                                                                "updatesharingrule",
+                                                                "deletesharingrule",
+                                                                "createduser"};
   const std::string a = Lower(action);
   if (std::find(kActions.begin(), kActions.end(), a) != kActions.end()) return true;
   // PermSetCreate/Delete, PermSetEnableUserPerm/DisableUserPerm, PermSetFlsChanged,
@@ -163,8 +173,7 @@ bool CanChangePermissions(std::string_view action, std::string_view section) {
   return s == "sharing rules" || s == "sharing defaults" || s == "groups";
 }
 
-std::optional<AuditObservation> DecodeAudit(const nlohmann::json& record,
-                                            const AuditWatch& watch) {
+std::optional<AuditObservation> DecodeAudit(const nlohmann::json& record, const AuditWatch& watch) {
   using salesforce::FieldString;
   auto id = FieldString(record, "Id");
   auto time = TimeField(record, "CreatedDate");

@@ -101,9 +101,9 @@ LoginKind ClassifyLoginType(std::string_view login_type) {
   static constexpr std::array<std::string_view, 4> kOAuth = {
       "remote access 2.0", "remote access client", "oauth device flow", "oauth 2.0"};
   static constexpr std::array<std::string_view, 8> kUi = {
-      "application",           "saml idp initiated sso",        "saml sfdc initiated sso",
-      "lightning login",       "employee login to community",   "third party sso",
-      "passwordless login",    "chatter communities external user"};
+      "application",        "saml idp initiated sso",           "saml sfdc initiated sso",
+      "lightning login",    "employee login to community",      "third party sso",
+      "passwordless login", "chatter communities external user"};
   auto in = [&](const auto& list) { return std::find(list.begin(), list.end(), t) != list.end(); };
   if (in(kApi)) return LoginKind::kApi;
   if (in(kOAuth)) return LoginKind::kOAuth;

@@ -10,8 +10,8 @@
 
 namespace sfwarden::collectors::detail {
 
-std::string OAuthTokenSoql(std::span<const std::string> user_ids,
-                           const std::optional<Time>& cursor, const OrgTarget& target) {
+std::string OAuthTokenSoql(std::span<const std::string> user_ids, const std::optional<Time>& cursor,
+                           const OrgTarget& target) {
   salesforce::Soql q(
       "SELECT Id, AppName, CreatedDate, LastUsedDate, UseCount, UserId FROM OAuthToken "
       "WHERE UserId IN ");

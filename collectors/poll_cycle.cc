@@ -30,6 +30,9 @@ using Clock = std::chrono::steady_clock;
 /// Pages read per query in one poll (STYLE.md: a cap on queryMore pages per poll). Rows
 /// come oldest first, so a capped source still moves its cursor and continues next poll.
 constexpr int kMaxPagesPerQuery = 100;
+/// Log files downloaded per poll (one API call each): a day of hourly files. A backlog
+/// (first run, an outage) drains over the next polls instead of in one burst.
+constexpr std::size_t kMaxLogFilesPerPoll = 24;
 
 /// What a failed call cost: nothing when it was refused locally (budget governor, or the
 /// pause after REQUEST_LIMIT_EXCEEDED), else one request.
@@ -39,7 +42,9 @@ int CallsOf(const sf::ApiError& error) {
   return refused ? 0 : 1;
 }
 
-Time Now() { return std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now()); }
+Time Now() {
+  return std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now());
+}
 
 struct SourceRun {
   std::optional<sf::ApiError> error;
@@ -248,7 +253,12 @@ class PollRun {
       return std::tie(a.created, a.info.id) < std::tie(b.created, b.info.id);
     });
     auto start = Clock::now();
-    for (const auto& listing : listings_) {
+    for (std::size_t i = 0; i < listings_.size(); ++i) {
+      const auto& listing = listings_[i];
+      if (i == kMaxLogFilesPerPoll) {  // the rest next poll
+        StopLogFilesBefore(listing);
+        break;
+      }
       detail::ApiUsageAggregator aggregator(target_, users_, listing);
       auto rows = co_await api_.DownloadEventLogFile(
           listing.info.log_file_path,
@@ -263,19 +273,24 @@ class PollRun {
       }
       if (failed) {
         run.Fail(std::move(*failed));
-        // The cursor may only pass files that are complete *and* strictly older than this
-        // one: the next listing asks for CreatedDate > cursor, and a complete file with the
-        // same CreatedDate as the failed one must not push the failed one out of it.
-        log_cursor_.reset();
-        for (const auto& done : result_.event_log_files) {
-          if (done.file.created_date < listing.created) log_cursor_ = done.file.created_date;
-        }
+        StopLogFilesBefore(listing);
         break;
       }
       result_.event_log_files.push_back(std::move(aggregator).Finish());
       log_cursor_ = listing.created;
     }
     run.elapsed += Clock::now() - start;
+  }
+
+  /// Files from `next` on are left for the next poll. The cursor may only pass complete
+  /// files strictly older than `next`: the next listing asks for CreatedDate > cursor, and
+  /// a complete file sharing `next`'s CreatedDate must not push `next` out of it (that
+  /// file comes again; consumers drop it by Id).
+  void StopLogFilesBefore(const detail::LogFileListing& next) {
+    log_cursor_.reset();
+    for (const auto& done : result_.event_log_files) {
+      if (done.file.created_date < next.created) log_cursor_ = done.file.created_date;
+    }
   }
 
   PollResult Finish() {

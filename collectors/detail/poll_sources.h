@@ -69,8 +69,8 @@ std::optional<AuditObservation> DecodeAudit(const nlohmann::json& record, const 
 
 // --- OAuthToken (oauth_tokens.cc) ------------------------------------------------------
 
-std::string OAuthTokenSoql(std::span<const std::string> user_ids,
-                           const std::optional<Time>& cursor, const OrgTarget& target);
+std::string OAuthTokenSoql(std::span<const std::string> user_ids, const std::optional<Time>& cursor,
+                           const OrgTarget& target);
 std::optional<OAuthTokenObservation> DecodeOAuthToken(const nlohmann::json& record,
                                                       const UserDirectory& users);
 

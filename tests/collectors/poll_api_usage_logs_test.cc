@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "collectors/detail/poll_sources.h"
@@ -60,7 +61,8 @@ struct LogScenario {
 
 TEST(PollApiUsageLogsTest, ReferenceCsvIsAttributedToTheWatchedUser) {
   LogScenario s;
-  s.script.OnRecords("api_usage_logs", {LogFile("0AT000000000001AAA", "2024-01-03T01:00:00.000+0000")});
+  s.script.OnRecords("api_usage_logs",
+                     {LogFile("0AT000000000001AAA", "2024-01-03T01:00:00.000+0000")});
   s.api.on_download = [](const std::string& path) -> FakeApi::Result<Rows> {
     EXPECT_EQ(path, "/services/data/v62.0/sobjects/EventLogFile/0AT000000000001AAA/LogFile");
     return ParseCsv(Example("composed-eventlogfile-logfile-apitotalusage.csv"));
@@ -120,7 +122,8 @@ TEST(PollApiUsageLogsTest, RowsAreAggregatedByUserAppClientAndIpWithColumnsFound
 
 TEST(PollApiUsageLogsTest, HeaderWithoutUserColumnsIsAnError) {
   LogScenario s;
-  s.script.OnRecords("api_usage_logs", {LogFile("0AT000000000001AAA", "2024-01-03T01:00:00.000+0000")});
+  s.script.OnRecords("api_usage_logs",
+                     {LogFile("0AT000000000001AAA", "2024-01-03T01:00:00.000+0000")});
   s.api.on_download = [](const std::string&) -> FakeApi::Result<Rows> {
     return Rows{{"EVENT_TYPE", "CLIENT_IP"}, {"ApiTotalUsage", "10.0.0.1"}};
   };
@@ -135,9 +138,10 @@ TEST(PollApiUsageLogsTest, HeaderWithoutUserColumnsIsAnError) {
 
 TEST(PollApiUsageLogsTest, FailedDownloadStopsThereAndTheCursorStaysAtTheLastCompleteFile) {
   LogScenario s;
-  s.script.OnRecords("api_usage_logs", {LogFile("0AT000000000001AAA", "2024-01-03T01:00:00.000+0000"),
-                                        LogFile("0AT000000000002AAA", "2024-01-03T02:00:00.000+0000"),
-                                        LogFile("0AT000000000003AAA", "2024-01-03T03:00:00.000+0000")});
+  s.script.OnRecords("api_usage_logs",
+                     {LogFile("0AT000000000001AAA", "2024-01-03T01:00:00.000+0000"),
+                      LogFile("0AT000000000002AAA", "2024-01-03T02:00:00.000+0000"),
+                      LogFile("0AT000000000003AAA", "2024-01-03T03:00:00.000+0000")});
   s.api.on_download = [](const std::string& path) -> FakeApi::Result<Rows> {
     if (path.find("0AT000000000002AAA") != std::string::npos) {
       return tl::unexpected(
@@ -156,8 +160,9 @@ TEST(PollApiUsageLogsTest, FailedDownloadStopsThereAndTheCursorStaysAtTheLastCom
 
 TEST(PollApiUsageLogsTest, FailedFileWithTheSameCreatedDateAsACompleteOneIsNotSkippedNextTime) {
   LogScenario s;
-  s.script.OnRecords("api_usage_logs", {LogFile("0AT000000000001AAA", "2024-01-03T01:00:00.000+0000"),
-                                        LogFile("0AT000000000002AAA", "2024-01-03T01:00:00.000+0000")});
+  s.script.OnRecords("api_usage_logs",
+                     {LogFile("0AT000000000001AAA", "2024-01-03T01:00:00.000+0000"),
+                      LogFile("0AT000000000002AAA", "2024-01-03T01:00:00.000+0000")});
   s.api.on_download = [](const std::string& path) -> FakeApi::Result<Rows> {
     if (path.find("0AT000000000002AAA") != std::string::npos) {
       return tl::unexpected(salesforce::MakeError(salesforce::ErrorKind::kTimeout, "slow"));
@@ -170,6 +175,26 @@ TEST(PollApiUsageLogsTest, FailedFileWithTheSameCreatedDateAsACompleteOneIsNotSk
   EXPECT_EQ(result.event_log_files.size(), 1u);
   // CreatedDate > 01:00 would skip file 2: the cursor stays before both.
   EXPECT_EQ(result.cursors.event_log_files, cursors.event_log_files);
+}
+
+TEST(PollApiUsageLogsTest, ABacklogDrainsTwentyFourFilesPerPoll) {
+  LogScenario s;
+  std::vector<nlohmann::json> files;
+  for (int h = 0; h < 30; ++h) {
+    char id[32], created[40];
+    std::snprintf(id, sizeof id, "0AT0000000000%02dAAA", h);
+    std::snprintf(created, sizeof created, "2024-01-03T%02d:00:00.000+0000", h % 24);
+    files.push_back(LogFile(id, h < 24 ? created : "2024-01-04T00:00:00.000+0000"));
+  }
+  s.script.OnRecords("api_usage_logs", files);
+  s.api.on_download = [](const std::string&) -> FakeApi::Result<Rows> {
+    return ParseCsv(Example("composed-eventlogfile-logfile-apitotalusage.csv"));
+  };
+  auto result = s.Poll();
+  EXPECT_EQ(result.event_log_files.size(), 24u);
+  EXPECT_FALSE(result.outcomes.at(Source::kApiUsageLogs).error);
+  EXPECT_EQ(result.cursors.event_log_files, At("2024-01-03T23:00:00.000+0000"));
+  EXPECT_EQ(result.api_calls, 25);
 }
 
 TEST(PollApiUsageLogsTest, NoNewFilesCostsOnlyTheListing) {

@@ -72,12 +72,12 @@ TEST(PollAuditTrailTest, RealProfileEntriesConcernNothingWatchedAndCarryTheActor
   // 42 rows captured from a real org (ForceAuditTrail): profile FLS/object/login-hour edits
   // mentioning Account among others, none about the watched user, set or group.
   auto records = nlohmann::json::parse(Example("setupaudittrail-records-profile-actions.json"));
-  auto named = nlohmann::json::parse(Example("setupaudittrail-records-namedcredential-actions.json"));
+  auto named =
+      nlohmann::json::parse(Example("setupaudittrail-records-namedcredential-actions.json"));
   for (auto& r : named) records.push_back(r);
   auto target = ExampleTarget();
   auto users = ExampleUsers();
-  auto result =
-      PollAudit(QueryBody(records.get<std::vector<nlohmann::json>>()), target, users);
+  auto result = PollAudit(QueryBody(records.get<std::vector<nlohmann::json>>()), target, users);
   ASSERT_EQ(result.audit.size(), records.size());
   for (const auto& entry : result.audit) {
     EXPECT_TRUE(entry.concerns.empty()) << entry.display;

@@ -122,7 +122,8 @@ TEST(PollCycleTest, AsksTheDueQueriesFromTheCursorsMinusTheOverlap) {
   const auto& q = s.script.soql_by_reference;
   EXPECT_EQ(q.at("logins"),
             "SELECT Id, UserId, LoginTime, LoginType, Status, SourceIp, CountryIso, Application "
-            "FROM LoginHistory WHERE UserId IN ('" + UserId18(0) + "','" + UserId18(1) +
+            "FROM LoginHistory WHERE UserId IN ('" +
+                UserId18(0) + "','" + UserId18(1) +
                 "') AND LoginTime >= 2024-01-02T02:50:00.000Z ORDER BY LoginTime ASC, Id ASC");
   EXPECT_EQ(q.at("audit_trail"),
             "SELECT Id, Action, Section, Display, CreatedDate, CreatedById, CreatedBy.Username, "
@@ -205,11 +206,12 @@ TEST(PollCycleTest, NewRowsMoveTheCursorsToTheNewestTimestampSeen) {
   SteadyState s;
   auto users = MakeDirectory(1);
   auto target = Target(1);
-  s.script.OnRecords("logins", {LoginRow("0Ya000000000001AAA", UserId18(0),
-                                         "2024-01-02T03:04:05.000+0000"),
-                                LoginRow("0Ya000000000002AAA", UserId18(0),
-                                         "2024-01-02T03:10:00.000+0000", "Invalid Password")});
-  s.script.OnRecords("audit_trail", {AuditRow("0Ym000000000001AAA", "2024-01-02T03:05:00.000+0000")});
+  s.script.OnRecords("logins",
+                     {LoginRow("0Ya000000000001AAA", UserId18(0), "2024-01-02T03:04:05.000+0000"),
+                      LoginRow("0Ya000000000002AAA", UserId18(0), "2024-01-02T03:10:00.000+0000",
+                               "Invalid Password")});
+  s.script.OnRecords("audit_trail",
+                     {AuditRow("0Ym000000000001AAA", "2024-01-02T03:05:00.000+0000")});
   auto result = RunSync(Poll(s.api, target, users, SteadyCursors(), AllSources()));
   ASSERT_EQ(result.logins.size(), 2u);
   EXPECT_EQ(result.logins[0].username, "integration0@x.example");
@@ -227,8 +229,8 @@ TEST(PollCycleTest, RowsOfTheOverlapComeAgainWithoutMovingTheCursorBack) {
   auto users = MakeDirectory(1);
   auto target = Target(1);
   auto cursors = SteadyCursors();  // 03:00; the overlap reaches back to 02:50
-  s.script.OnRecords("logins", {LoginRow("0Ya000000000001AAA", UserId18(0),
-                                         "2024-01-02T02:55:00.000+0000")});
+  s.script.OnRecords("logins",
+                     {LoginRow("0Ya000000000001AAA", UserId18(0), "2024-01-02T02:55:00.000+0000")});
   auto result = RunSync(Poll(s.api, target, users, cursors, AllSources()));
   ASSERT_EQ(result.logins.size(), 1u);
   EXPECT_EQ(result.logins[0].id, "0Ya000000000001AAA");
@@ -241,10 +243,11 @@ TEST(PollCycleTest, FailedSubrequestFailsOnlyItsSource) {
   auto target = Target(1);
   auto cursors = SteadyCursors();
   s.script.On("audit_trail", [](const std::string&) {
-    return ErrorSubresponse(400, "INVALID_TYPE", "sObject type 'SetupAuditTrail' is not supported.");
+    return ErrorSubresponse(400, "INVALID_TYPE",
+                            "sObject type 'SetupAuditTrail' is not supported.");
   });
-  s.script.OnRecords("logins", {LoginRow("0Ya000000000001AAA", UserId18(0),
-                                         "2024-01-02T03:04:05.000+0000")});
+  s.script.OnRecords("logins",
+                     {LoginRow("0Ya000000000001AAA", UserId18(0), "2024-01-02T03:04:05.000+0000")});
   auto result = RunSync(Poll(s.api, target, users, cursors, AllSources()));
   ASSERT_TRUE(result.outcomes.at(Source::kAuditTrail).error);
   EXPECT_EQ(result.outcomes.at(Source::kAuditTrail).error->error_code, "INVALID_TYPE");
@@ -257,7 +260,8 @@ TEST(PollCycleTest, FailedSubrequestFailsOnlyItsSource) {
 
 TEST(PollCycleTest, FailedCompositeFailsItsSourcesButNotLimits) {
   FakeApi api;
-  api.on_composite = [](const salesforce::CompositeRequest&) -> FakeApi::Result<salesforce::CompositeResponse> {
+  api.on_composite =
+      [](const salesforce::CompositeRequest&) -> FakeApi::Result<salesforce::CompositeResponse> {
     auto e = salesforce::MakeError(salesforce::ErrorKind::kTimeout, "deadline", "POST composite");
     return tl::unexpected(e);
   };
@@ -266,8 +270,8 @@ TEST(PollCycleTest, FailedCompositeFailsItsSourcesButNotLimits) {
   auto target = Target(1);
   auto cursors = SteadyCursors();
   auto result = RunSync(Poll(api, target, users, cursors, AllSources()));
-  for (Source s : {Source::kLogins, Source::kAuditTrail, Source::kOAuthTokens,
-                   Source::kApiUsageLogs}) {
+  for (Source s :
+       {Source::kLogins, Source::kAuditTrail, Source::kOAuthTokens, Source::kApiUsageLogs}) {
     ASSERT_TRUE(result.outcomes.at(s).error) << ToString(s);
     EXPECT_EQ(result.outcomes.at(s).error->kind, salesforce::ErrorKind::kTimeout);
   }
@@ -294,7 +298,8 @@ TEST(PollCycleTest, FailedLimitsLeaveTheQueriesAlone) {
 TEST(PollCycleTest, CallsRefusedByTheBudgetCostNothing) {
   FakeApi api;
   auto refused = salesforce::MakeError(salesforce::ErrorKind::kBudget, "over budget");
-  api.on_composite = [&](const salesforce::CompositeRequest&) -> FakeApi::Result<salesforce::CompositeResponse> {
+  api.on_composite =
+      [&](const salesforce::CompositeRequest&) -> FakeApi::Result<salesforce::CompositeResponse> {
     return tl::unexpected(refused);
   };
   api.on_limits = [&]() -> FakeApi::Result<salesforce::Limits> { return tl::unexpected(refused); };
@@ -313,7 +318,8 @@ TEST(PollCycleTest, FurtherPagesAreReadWithQueryMoreAndCountOneCallEach) {
   s.script.OnRecords("logins",
                      {LoginRow("0Ya000000000001AAA", UserId18(0), "2024-01-02T03:01:00.000+0000")},
                      next);
-  s.api.on_query_more = [&](const std::string& url) -> FakeApi::Result<std::vector<salesforce::QueryPage>> {
+  s.api.on_query_more =
+      [&](const std::string& url) -> FakeApi::Result<std::vector<salesforce::QueryPage>> {
     EXPECT_EQ(url, next);
     return std::vector<salesforce::QueryPage>{
         Page({LoginRow("0Ya000000000002AAA", UserId18(0), "2024-01-02T03:02:00.000+0000")},
@@ -336,8 +342,10 @@ TEST(PollCycleTest, FailedQueryMoreFailsOnlyItsSourceAndKeepsItsCursor) {
   s.script.OnRecords("logins",
                      {LoginRow("0Ya000000000001AAA", UserId18(0), "2024-01-02T03:01:00.000+0000")},
                      "/services/data/v62.0/query/01gD0000000001-2000");
-  s.script.OnRecords("audit_trail", {AuditRow("0Ym000000000001AAA", "2024-01-02T03:05:00.000+0000")});
-  s.api.on_query_more = [](const std::string&) -> FakeApi::Result<std::vector<salesforce::QueryPage>> {
+  s.script.OnRecords("audit_trail",
+                     {AuditRow("0Ym000000000001AAA", "2024-01-02T03:05:00.000+0000")});
+  s.api.on_query_more =
+      [](const std::string&) -> FakeApi::Result<std::vector<salesforce::QueryPage>> {
     return tl::unexpected(
         salesforce::MakeError(salesforce::ErrorKind::kTransport, "reset", "GET query"));
   };

@@ -55,8 +55,10 @@ TEST(PollLoginHistoryTest, RowsOfTheReferencePayloadBecomeClassifiedObservations
 TEST(PollLoginHistoryTest, FifteenCharacterUserIdResolvesAndStrangersAreDropped) {
   UserDirectory users;
   users.username_by_id["0055g00000EXAMPLEAA"] = "a@x.example";
-  nlohmann::json row = {{"Id", "0Ya1"}, {"UserId", "0055g00000EXAMP"},
-                        {"LoginTime", "2024-01-02T03:04:05.000+0000"}, {"Status", nullptr}};
+  nlohmann::json row = {{"Id", "0Ya1"},
+                        {"UserId", "0055g00000EXAMP"},
+                        {"LoginTime", "2024-01-02T03:04:05.000+0000"},
+                        {"Status", nullptr}};
   auto login = detail::DecodeLogin(row, users);
   ASSERT_TRUE(login);
   EXPECT_EQ(login->username, "a@x.example");

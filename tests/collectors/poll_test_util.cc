@@ -53,13 +53,13 @@ salesforce::CompositeSubresponse ErrorSubresponse(int status, const std::string&
 
 void CompositeScript::OnRecords(const std::string& source, std::vector<nlohmann::json> records,
                                 std::string next_records_url) {
-  On(source, [records = std::move(records), next = std::move(next_records_url)](
-                 const std::string&) {
-    salesforce::CompositeSubresponse sub;
-    sub.http_status = 200;
-    sub.body = QueryBody(records, next);
-    return sub;
-  });
+  On(source,
+     [records = std::move(records), next = std::move(next_records_url)](const std::string&) {
+       salesforce::CompositeSubresponse sub;
+       sub.http_status = 200;
+       sub.body = QueryBody(records, next);
+       return sub;
+     });
 }
 
 void CompositeScript::Install(FakeApi& api) {
@@ -68,7 +68,8 @@ void CompositeScript::Install(FakeApi& api) {
   };
 }
 
-salesforce::CompositeResponse CompositeScript::Respond(const salesforce::CompositeRequest& request) {
+salesforce::CompositeResponse CompositeScript::Respond(
+    const salesforce::CompositeRequest& request) {
   ++composites;
   salesforce::CompositeResponse response;
   for (const auto& sub : request.subrequests) {
