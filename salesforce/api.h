@@ -51,9 +51,15 @@ class Api {
   /// /services/data/ path (QueryPage guarantees it); include_deleted is ignored.
   virtual boost::asio::awaitable<tl::expected<QuerySummary, ApiError>> QueryMore(
       std::string next_records_url, PageSink sink, QueryOptions options) = 0;
-  /// One /composite call (one API call) with up to 25 subrequests.
+  /// One /composite call (one API call) with up to 25 subrequests. With a POST
+  /// subrequest it is a non-idempotent write (see Create).
   virtual boost::asio::awaitable<tl::expected<CompositeResponse, ApiError>> Composite(
       CompositeRequest request, CallPriority priority) = 0;
+  /// Writes that are not idempotent (Create, CreateCollection, Composite with a POST) are
+  /// never sent twice once they may have reached Salesforce: when no answer comes back
+  /// (timeout, connection closed, gateway 5xx) the error is ErrorKind::kOutcomeUnknown and
+  /// the caller must check (e.g. query for the record) before sending again. They are
+  /// retried only when nothing was sent (DNS/connect/TLS failure) or on UNABLE_TO_LOCK_ROW.
   virtual boost::asio::awaitable<tl::expected<SaveResult, ApiError>> Create(
       std::string sobject, nlohmann::json fields) = 0;
   virtual boost::asio::awaitable<tl::expected<void, ApiError>> Update(std::string sobject,

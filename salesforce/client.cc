@@ -12,6 +12,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <cctype>
+#include <set>
 #include <span>
 #include <stdexcept>
 #include <type_traits>
@@ -67,6 +68,18 @@ std::string Outcome(const ApiError& e) {
     default:
       return std::string(ToString(e.kind));
   }
+}
+
+bool IsNetworkError(const ApiError& e) {
+  return e.kind == ErrorKind::kTransport || e.kind == ErrorKind::kTimeout;
+}
+
+// A failure that leaves a sent request's fate open: no reply after it was written, or a
+// 5xx from something in front of Salesforce (load balancer, proxy) rather than a
+// Salesforce error body. A Salesforce error body means the request was refused as a whole.
+bool MayHaveBeenApplied(const ApiError& e) {
+  return (IsNetworkError(e) && e.request_sent) ||
+         (e.kind == ErrorKind::kHttp && e.http_status >= 500);
 }
 
 }  // namespace
@@ -135,7 +148,17 @@ struct Client::Impl {
                       .Name("sfwarden_salesforce_org_api_requests_max")
                       .Help("The org's daily API request allowance, per Sforce-Limit-Info.")
                       .Register(registry)
-                      .Add({{"org", config.org}})) {
+                      .Add({{"org", config.org}})),
+        app_used(prometheus::BuildGauge()
+                     .Name("sfwarden_salesforce_app_api_requests_used")
+                     .Help("API requests in the last 24 h by the connected app sfwarden calls "
+                           "through, per Sforce-Limit-Info per-app-api-usage.")
+                     .Register(registry)),
+        app_max(prometheus::BuildGauge()
+                    .Name("sfwarden_salesforce_app_api_requests_max")
+                    .Help("The connected app's daily API request allowance, per "
+                          "Sforce-Limit-Info per-app-api-usage.")
+                    .Register(registry)) {
     const auto& a = config.auth;
     if (!detail::ParseUrl(a.login_url)) throw std::invalid_argument("auth.login_url is not a URL");
     if (a.client_id.empty()) throw std::invalid_argument("auth.client_id is empty");
@@ -250,10 +273,26 @@ struct Client::Impl {
     auto header = response.Header("Sforce-Limit-Info");
     if (!header) return;
     auto info = ParseLimitInfo(*header);
-    if (!info || !info->api_usage) return;
+    if (!info) return;
+    if (info->per_app_api_usage) TrackAppUsage(info->app_name, *info->per_app_api_usage);
+    if (!info->api_usage) return;
     governor.ObserveUsage(*info->api_usage);
     usage_used.Set(static_cast<double>(info->api_usage->used));
     usage_max.Set(static_cast<double>(info->api_usage->max));
+  }
+
+  // per-app-api-usage names the connected app of the calling session (WIRE.md,
+  // Sforce-Limit-Info): our own, so one label value per org in practice. The label set is
+  // capped all the same: apps beyond kMaxAppLabels are not exported.
+  void TrackAppUsage(const std::string& app, UsageCount usage) {
+    static constexpr std::size_t kMaxAppLabels = 8;
+    if (app.empty() || app.size() > 80) return;
+    if (!seen_apps.contains(app)) {
+      if (seen_apps.size() >= kMaxAppLabels) return;
+      seen_apps.insert(app);
+    }
+    app_used.Add({{"org", config.org}, {"app", app}}).Set(static_cast<double>(usage.used));
+    app_max.Add({{"org", config.org}, {"app", app}}).Set(static_cast<double>(usage.max));
   }
 
   asio::awaitable<tl::expected<HttpResponse, ApiError>> Send(Call call) {
@@ -278,6 +317,7 @@ struct Client::Impl {
       request.url = token->instance_url + call.path;
       auto query = call.path.find('?');
       request.context = call.method + " " + call.path.substr(0, query);
+      request.replayable = call.idempotent;
       if (call.soap) {
         request.headers = {{"Content-Type", "text/xml; charset=UTF-8"}, {"SOAPAction", "\"\""}};
       } else {
@@ -312,6 +352,10 @@ struct Client::Impl {
       // Never let a token slip into an error (a server could echo it).
       std::vector<std::string> secrets = {used_token};
       error.message = Redact(error.message, secrets);
+      if (!call.idempotent && MayHaveBeenApplied(error)) {
+        error.kind = ErrorKind::kOutcomeUnknown;
+        error.message += "; the request was sent, whether Salesforce applied it is unknown";
+      }
       Count(call.kind, Outcome(error));
 
       if (error.IsInvalidSession() && !reauthenticated) {
@@ -336,8 +380,12 @@ struct Client::Impl {
         retryable = false;
       }
       // Non-idempotent writes are repeated only when Salesforce certainly did not apply
-      // them (record lock contention rejects the whole request).
-      if (!call.idempotent && error.error_code != "UNABLE_TO_LOCK_ROW") retryable = false;
+      // them: nothing reached it (DNS, connect, TLS), or it rejected the whole request
+      // for record lock contention.
+      if (!call.idempotent && error.error_code != "UNABLE_TO_LOCK_ROW" &&
+          !(IsNetworkError(error) && !error.request_sent)) {
+        retryable = false;
+      }
       if (delivered) retryable = false;
       if (!retryable || attempt >= config.backoff.max_attempts) co_return tl::unexpected(error);
       retries.Add({{"org", config.org}, {"kind", call.kind}}).Increment();
@@ -467,6 +515,9 @@ struct Client::Impl {
   prometheus::Counter& refreshes;
   prometheus::Gauge& usage_used;
   prometheus::Gauge& usage_max;
+  prometheus::Family<prometheus::Gauge>& app_used;
+  prometheus::Family<prometheus::Gauge>& app_max;
+  std::set<std::string> seen_apps;  // app label values exported so far (bounded)
 };
 
 Client::Client(asio::io_context& ioc, Transport& transport, prometheus::Registry& registry,

@@ -3,6 +3,14 @@
 // and instance_url, REST and Metadata SOAP calls over a Transport, retries with backoff,
 // the budget governor, Sforce-Limit-Info tracking and Prometheus metrics.
 //
+// Retries: reads, updates, deletes and metadata upserts are repeated after 5xx, timeouts,
+// dropped connections and UNABLE_TO_LOCK_ROW (bounded, with backoff). Non-idempotent writes
+// (POST create, collection create, composite with a POST) are repeated only when Salesforce
+// certainly did not apply them: nothing was sent, or UNABLE_TO_LOCK_ROW. Otherwise a lost
+// answer is ErrorKind::kOutcomeUnknown for the caller to reconcile -- the client cannot
+// check for itself, since only the caller knows what identifies the record it meant to
+// create.
+//
 // One Client per org. Lives on the daemon's io_context thread; not thread-safe. Borrows
 // `transport` and `registry`, which must outlive it. Tokens and keys never reach logs,
 // metrics or ApiErrors.

@@ -38,6 +38,8 @@ std::string_view ToString(ErrorKind kind) {
       return "auth";
     case ErrorKind::kLimitExceeded:
       return "limit_exceeded";
+    case ErrorKind::kOutcomeUnknown:
+      return "outcome_unknown";
   }
   return "unknown";
 }

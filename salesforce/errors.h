@@ -21,6 +21,11 @@ enum class ErrorKind {
   kBudget,         // refused locally by the API-budget governor; nothing was sent
   kAuth,           // OAuth token endpoint refused, bad key, or session invalid after re-auth
   kLimitExceeded,  // the org's API allowance is exhausted (403 REQUEST_LIMIT_EXCEEDED)
+  // A non-idempotent write (POST create, collection create, composite with a POST) was
+  // sent but no Salesforce answer came back (timeout, connection closed, gateway 5xx):
+  // it may or may not have been applied. Never retried; the caller must check (query for
+  // the record it meant to create) before sending it again.
+  kOutcomeUnknown,
 };
 
 std::string_view ToString(ErrorKind kind);
@@ -36,6 +41,10 @@ struct ApiError {
   std::string context;
   /// Server-requested wait (Retry-After), when one came with the response.
   std::optional<std::chrono::milliseconds> retry_after;
+  /// Set by the transport when the failure came after the request (or part of it) was
+  /// written: the server may have acted on it. False for DNS, connect, TLS and proxy
+  /// failures, where nothing reached the server.
+  bool request_sent = false;
 
   /// "salesforce: HTTP 400 MALFORMED_QUERY: unexpected token (GET /...)" — one line,
   /// message truncated to a bounded length.

@@ -1,6 +1,7 @@
 #include "salesforce/http_transport.h"
 
 #include <openssl/ssl.h>
+#include <sys/socket.h>
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/redirect_error.hpp>
@@ -9,6 +10,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <cerrno>
 #include <cstdlib>
 #include <map>
 #include <stdexcept>
@@ -113,10 +115,20 @@ struct HttpTransport::Impl {
       if (it == idle.end()) return nullptr;
       auto conn = std::move(it->second);
       idle.erase(it);
-      if (now - conn->idle_since < options.max_idle && conn->lowest().socket().is_open()) {
-        return conn;
-      }
+      if (now - conn->idle_since < options.max_idle && LooksAlive(*conn)) return conn;
     }
+  }
+
+  // An idle connection has nothing to read unless the server closed it (EOF, a TLS
+  // close_notify) or broke protocol. Peeking without blocking catches most stale
+  // connections before a request is written into them, which matters for requests that
+  // cannot be sent twice.
+  static bool LooksAlive(Connection& conn) {
+    auto& socket = conn.lowest().socket();
+    if (!socket.is_open()) return false;
+    char byte;
+    ssize_t n = ::recv(socket.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
   }
 
   void PutIdle(std::unique_ptr<Connection> conn) {
@@ -313,11 +325,13 @@ struct HttpTransport::Impl {
                                    &keep_alive);
       }
       // A pooled connection the server closed while idle fails before any reply byte:
-      // send once more on a fresh connection.
-      if (!result && reused && !got_bytes && attempt == 0 &&
+      // send once more on a fresh connection -- unless the request must not be repeated
+      // (the server may have read and acted on it before closing).
+      if (!result && reused && !got_bytes && attempt == 0 && request.replayable &&
           result.error().kind == ErrorKind::kTransport) {
         continue;
       }
+      if (!result) result.error().request_sent = true;  // Exchange fails only after writing
       if (result && keep_alive) {
         PutIdle(std::move(conn));
       } else {

@@ -23,6 +23,10 @@ struct HttpRequest {
   /// What the request is, for errors and logs ("GET /services/data/v60.0/query");
   /// never the query string or a token.
   std::string context;
+  /// False for non-idempotent requests: the transport never sends them twice (not even
+  /// on a pooled connection that turns out to be closed), since the first copy may have
+  /// been acted on.
+  bool replayable = true;
 };
 
 struct HttpResponse {
@@ -41,7 +45,8 @@ class Transport {
  public:
   virtual ~Transport() = default;
   /// One request/response. Any HTTP status is a response; failures to get one
-  /// (connect, TLS, timeout, reset, size cap) are ApiErrors.
+  /// (connect, TLS, timeout, reset, size cap) are ApiErrors, with `request_sent` set
+  /// when the failure came after the request was (partly) written.
   virtual boost::asio::awaitable<tl::expected<HttpResponse, ApiError>> Send(HttpRequest request,
                                                                             BodySink sink = {}) = 0;
 };

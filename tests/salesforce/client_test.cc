@@ -352,6 +352,86 @@ TEST_F(ClientTest, CreateIsRetriedOnlyOnRowLock) {
             (nlohmann::json{{"Name", "Smith Corp."}}));
 }
 
+ApiError SentButNoReply(const HttpRequest& r) {
+  ApiError e = MakeError(ErrorKind::kTimeout, "reading the response header timed out", r.context);
+  e.request_sent = true;
+  return e;
+}
+
+TEST_F(ClientTest, CreateWithoutAReplyIsOutcomeUnknownAndNotRepeated) {
+  int sent = 0;
+  auto transport = Org([&](const HttpRequest& r) -> Response {
+    ++sent;
+    return tl::unexpected(SentButNoReply(r));
+  });
+  Client client = MakeClient(transport, Config());
+  auto r = Run(client.Create("Account", {{"Name", "Smith Corp."}}));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, ErrorKind::kOutcomeUnknown) << r.error();
+  EXPECT_FALSE(r.error().IsRetryable());
+  EXPECT_NE(r.error().message.find("timed out"), std::string::npos);  // the cause is kept
+  EXPECT_EQ(sent, 1);
+  EXPECT_EQ(MetricValue("sfwarden_salesforce_calls_total",
+                        {{"kind", "sobject_create"}, {"outcome", "outcome_unknown"}}),
+            1);
+  EXPECT_FALSE(transport.requests.back().replayable);
+}
+
+TEST_F(ClientTest, CreateIsRetriedWhenNothingReachedTheServer) {
+  int sent = 0;
+  auto transport = Org([&](const HttpRequest& r) -> Response {
+    if (++sent == 1) {
+      return tl::unexpected(MakeError(ErrorKind::kTransport, "connect failed", r.context));
+    }
+    return Reply(201, Example("rest-create-account-201.json"));
+  });
+  Client client = MakeClient(transport, Config());
+  auto r = Run(client.Create("Account", {{"Name", "Smith Corp."}}));
+  ASSERT_TRUE(r) << r.error();
+  EXPECT_EQ(sent, 2);
+}
+
+TEST_F(ClientTest, GatewayErrorsOnNonIdempotentWritesAreOutcomeUnknown) {
+  int sent = 0;
+  auto transport = Org([&](const HttpRequest&) {
+    ++sent;
+    return Reply(504, "<html>Gateway Timeout</html>");
+  });
+  Client client = MakeClient(transport, Config());
+  std::vector<nlohmann::json> records = {{{"attributes", {{"type", "Account"}}}, {"Name", "A"}}};
+  auto created = Run(client.CreateCollection(records, true));
+  ASSERT_FALSE(created);
+  EXPECT_EQ(created.error().kind, ErrorKind::kOutcomeUnknown);
+  EXPECT_EQ(created.error().http_status, 504);
+  EXPECT_EQ(sent, 1);
+
+  CompositeRequest request;
+  request.subrequests = {
+      {"POST", "/services/data/v60.0/sobjects/Account", "a", nlohmann::json{{"Name", "A"}}, {}}};
+  auto composite = Run(client.Composite(request, CallPriority::kRequired));
+  ASSERT_FALSE(composite);
+  EXPECT_EQ(composite.error().kind, ErrorKind::kOutcomeUnknown);
+  EXPECT_EQ(sent, 2);
+}
+
+TEST_F(ClientTest, IdempotentCallsAreRetriedAfterALostReply) {
+  int sent = 0;
+  auto transport = Org([&](const HttpRequest& r) -> Response {
+    if (++sent % 2 == 1) return tl::unexpected(SentButNoReply(r));
+    if (r.method == "PATCH") return Reply(204, "");
+    return Reply(200, R"({"compositeResponse":[]})");
+  });
+  Client client = MakeClient(transport, Config());
+  auto updated = Run(client.Update("Account", "001xx000003DGb2AAG", {{"Name", "B"}}));
+  EXPECT_TRUE(updated) << updated.error();
+  CompositeRequest reads;
+  reads.subrequests = {{"GET", "/services/data/v60.0/limits", "limits", std::nullopt, {}}};
+  auto composite = Run(client.Composite(reads, CallPriority::kOptional));
+  EXPECT_TRUE(composite) << composite.error();
+  EXPECT_EQ(sent, 4);
+  EXPECT_TRUE(transport.requests.back().replayable);
+}
+
 TEST_F(ClientTest, UpdateAndDeleteSendTheDocumentedRequests) {
   int n = 0;
   auto transport = Org([&](const HttpRequest& r) {
@@ -401,6 +481,46 @@ TEST_F(ClientTest, LimitInfoHeaderFeedsTheGovernorAndMetrics) {
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().kind, ErrorKind::kBudget);
   EXPECT_TRUE(Run(client.Update("UserLogin", "0Yw1", {{"IsFrozen", false}})));  // required
+}
+
+TEST_F(ClientTest, PerAppUsageIsAGaugePerOrgAndApp) {
+  std::string header = "api-usage=18/5000; per-app-api-usage=17/250(appName=sfwarden)";
+  auto transport = Org([&](const HttpRequest&) {
+    return Reply(200, Example("rest-query-empty.json"), {{"Sforce-Limit-Info", header}});
+  });
+  Client client = MakeClient(transport, Config());
+  std::vector<QueryPage> pages;
+  ASSERT_TRUE(Run(QueryAll(client, "SELECT Id FROM User", &pages)));
+  EXPECT_EQ(MetricValue("sfwarden_salesforce_app_api_requests_used",
+                        {{"org", "prod"}, {"app", "sfwarden"}}),
+            17);
+  EXPECT_EQ(MetricValue("sfwarden_salesforce_app_api_requests_max",
+                        {{"org", "prod"}, {"app", "sfwarden"}}),
+            250);
+  header = "api-usage=19/5000; per-app-api-usage=18/250(appName=sfwarden)";
+  ASSERT_TRUE(Run(QueryAll(client, "SELECT Id FROM User", &pages)));
+  EXPECT_EQ(MetricValue("sfwarden_salesforce_app_api_requests_used",
+                        {{"org", "prod"}, {"app", "sfwarden"}}),
+            18);  // the last report wins
+}
+
+TEST_F(ClientTest, PerAppUsageLabelsAreBounded) {
+  int n = 0;
+  auto transport = Org([&](const HttpRequest&) {
+    std::string app = "app" + std::to_string(++n);
+    return Reply(
+        200, Example("rest-query-empty.json"),
+        {{"Sforce-Limit-Info", "api-usage=1/5000; per-app-api-usage=1/9(appName=" + app + ")"}});
+  });
+  Client client = MakeClient(transport, Config());
+  std::vector<QueryPage> pages;
+  for (int i = 0; i < 20; ++i) ASSERT_TRUE(Run(QueryAll(client, "SELECT Id FROM User", &pages)));
+  std::size_t series = 0;
+  for (const auto& family : registry_.Collect()) {
+    if (family.name == "sfwarden_salesforce_app_api_requests_used") series = family.metric.size();
+  }
+  EXPECT_EQ(series, 8u);
+  EXPECT_EQ(MetricValue("sfwarden_salesforce_app_api_requests_used", {{"app", "app20"}}), -1);
 }
 
 TEST_F(ClientTest, CollectionsAreChunkedBy200WithPerRecordResults) {

@@ -81,6 +81,44 @@ TEST_F(HttpTransportTest, ReconnectsWhenThePooledConnectionWasClosed) {
   EXPECT_EQ(server.accepted(), 2u);
 }
 
+TEST_F(HttpTransportTest, ANonReplayableRequestIsNotResentWhenThePooledConnectionDies) {
+  int n = 0;
+  // The second request is read, then the connection dies without a reply: the server may
+  // have acted on it.
+  TestServer server(ioc_, [&](const TestRequest&) {
+    return ++n == 2 ? TestReply{.hang_up = true} : TestReply{.body = "ok"};
+  });
+  HttpTransport transport(ioc_, FastOptions());
+  ASSERT_TRUE(Get(transport, Local(server)));
+  HttpRequest create{"POST", Local(server, "/create"), {}, "{}", "POST create"};
+  create.replayable = false;
+  auto r = RunAwaitable(ioc_, transport.Send(create));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, ErrorKind::kTransport);
+  EXPECT_TRUE(r.error().request_sent);
+  EXPECT_EQ(server.requests().size(), 2u);  // not sent again
+
+  // The same failure for a replayable request is repeated on a fresh connection.
+  n = 0;
+  ASSERT_TRUE(Get(transport, Local(server)));
+  auto again = Get(transport, Local(server));
+  ASSERT_TRUE(again) << again.error();
+  EXPECT_EQ(server.requests().size(), 5u);
+}
+
+TEST_F(HttpTransportTest, FailuresBeforeSendingSayNothingWasSent) {
+  HttpTransport transport(ioc_, FastOptions());
+  int port = sfwarden::testing::FreePort();  // nothing listens there
+  auto refused = Get(transport, "http://127.0.0.1:" + std::to_string(port) + "/");
+  ASSERT_FALSE(refused);
+  EXPECT_FALSE(refused.error().request_sent);
+
+  TestServer server(ioc_, [](const TestRequest&) { return TestReply{.hang_up = true}; });
+  auto hung_up = Get(transport, Local(server));
+  ASSERT_FALSE(hung_up);
+  EXPECT_TRUE(hung_up.error().request_sent);
+}
+
 TEST_F(HttpTransportTest, RefusesPlainHttpToNonLoopbackHosts) {
   HttpTransport transport(ioc_, FastOptions());
   auto r = Get(transport, "http://example.com/services/data");

@@ -369,6 +369,76 @@ TEST_F(SfsimIntegrationTest, CompositeAllOrNoneRollsBackEarlierSubrequests) {
   EXPECT_EQ(Assignments(client, user, extra), 1u);
 }
 
+TEST_F(SfsimIntegrationTest, WritesWhoseReplyIsLostAreOutcomeUnknownAndAppliedOnce) {
+  auto options = Options();
+  options.read_timeout = 500ms;
+  HttpTransport transport(ioc_, options);
+  Client client(ioc_, transport, registry_, Config(AuthConfig::Flow::kClientCredentials));
+  auto user = FirstId(client, "SELECT Id FROM User WHERE Username = 'hubspot@acme.example'");
+  auto extra = FirstId(client, "SELECT Id FROM PermissionSet WHERE Name = 'Extra_Access'");
+  ASSERT_FALSE(user.empty() || extra.empty());
+  const std::string data = "/services/data/v60.0/";
+  struct Write {
+    const char* name;
+    std::string path;  // where the fault hits
+    std::function<boost::asio::awaitable<tl::expected<void, ApiError>>()> send;
+  };
+  auto as_void = [](const auto& result) -> tl::expected<void, ApiError> {
+    if (!result) return tl::unexpected(result.error());
+    return {};
+  };
+  const Write writes[] = {
+      // Arguments are named locals: no temporaries inside co_await with GCC 12.
+      {"create", data + "sobjects/PermissionSetAssignment",
+       [&]() -> boost::asio::awaitable<tl::expected<void, ApiError>> {
+         nlohmann::json fields = Assignment(user, extra);
+         auto r = co_await client.Create("PermissionSetAssignment", std::move(fields));
+         co_return as_void(r);
+       }},
+      {"collection create", data + "composite/sobjects",
+       [&]() -> boost::asio::awaitable<tl::expected<void, ApiError>> {
+         std::vector<nlohmann::json> records = {Assignment(user, extra)};
+         records[0]["attributes"] = {{"type", "PermissionSetAssignment"}};
+         auto r = co_await client.CreateCollection(std::move(records), true);
+         co_return as_void(r);
+       }},
+      {"composite with a POST", data + "composite",
+       [&]() -> boost::asio::awaitable<tl::expected<void, ApiError>> {
+         CompositeRequest request;
+         request.subrequests = {
+             {"POST", data + "sobjects/PermissionSetAssignment", "a", Assignment(user, extra), {}}};
+         auto r = co_await client.Composite(std::move(request), CallPriority::kRequired);
+         co_return as_void(r);
+       }},
+  };
+  const nlohmann::json faults[] = {
+      {{"kind", "close"}, {"bytes", 0}},        // headers, then the connection closes
+      {{"kind", "delay"}, {"delay_ms", 1500}},  // the reply comes after the read timeout
+  };
+  for (const auto& write : writes) {
+    for (const auto& fault_kind : faults) {
+      SCOPED_TRACE(std::string(write.name) + ", " + fault_kind.dump());
+      nlohmann::json fault = fault_kind;
+      fault["method"] = "POST";
+      fault["path"] = write.path;
+      sim_->Fault(fault);
+      auto r = Run(write.send());
+      ASSERT_FALSE(r);
+      EXPECT_EQ(r.error().kind, ErrorKind::kOutcomeUnknown) << r.error();
+      // Salesforce did apply it, once: a blind retry would have met DUPLICATE_VALUE (or
+      // created a second record of a kind without a unique key). The caller's check:
+      auto id = FirstId(client, Soql("SELECT Id FROM PermissionSetAssignment WHERE AssigneeId = ")
+                                    .String(user)
+                                    .Raw(" AND PermissionSetId = ")
+                                    .String(extra)
+                                    .str());
+      ASSERT_FALSE(id.empty());
+      EXPECT_EQ(Assignments(client, user, extra), 1u);
+      ASSERT_TRUE(Run(client.Delete("PermissionSetAssignment", id)));
+    }
+  }
+}
+
 TEST_F(SfsimIntegrationTest, EventLogFileDownload) {
   auto now = sim_->Control("GET", "/__sim/clock")["now"].get<std::string>();
   sim_->Control("POST", "/__sim/api-usage", {{"username", "hubspot@acme.example"}, {"calls", 3}});

@@ -93,6 +93,11 @@ struct TestServer::Impl {
       tr.body = req.body();
       requests.push_back(tr);
       TestReply reply = handler(tr);
+      if (reply.hang_up) {
+        socket.shutdown(tcp::socket::shutdown_both, ec);
+        socket.close(ec);
+        co_return;
+      }
       if (reply.delay.count() > 0) {
         asio::steady_timer timer(ioc);
         timer.expires_after(reply.delay);

@@ -35,6 +35,7 @@ struct TestReply {
   std::optional<std::size_t> close_after_body_bytes;  // send a truncated body, then close
   bool gzip = false;                                  // Content-Encoding: gzip
   bool close_silently = false;  // close after the reply without "Connection: close"
+  bool hang_up = false;         // read the request, then close without any reply
 };
 
 struct TlsFiles {
