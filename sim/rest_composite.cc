@@ -1,7 +1,11 @@
 // GCC 12 with -fsanitize reports false -Wmaybe-uninitialized inside <regex>'s
 // std::function members (libstdc++ headers, not our code).
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#include <cctype>
+#include <optional>
 #include <regex>
+#include <string_view>
+#include <utility>
 
 #include "sim/api_usage.h"
 #include "sim/rest_handlers.h"
@@ -10,6 +14,24 @@
 
 namespace sfwarden::sim {
 namespace {
+
+// "/services/data/v62.0/<rest>" -> {"62.0", "<rest>"}. Parsed by hand: std::regex
+// recurses once per character of `.*`, and a 1,000-user IN list makes a ~27 KB URL
+// that overflowed the stack.
+std::optional<std::pair<std::string, std::string>> SplitDataUrl(std::string_view url) {
+  constexpr std::string_view kPrefix = "/services/data/v";
+  if (!url.starts_with(kPrefix)) return std::nullopt;
+  url.remove_prefix(kPrefix.size());
+  std::size_t dot = url.find('.');
+  if (dot == 0 || dot == std::string_view::npos || dot + 2 >= url.size()) return std::nullopt;
+  for (std::size_t i = 0; i < dot; ++i) {
+    if (!std::isdigit(static_cast<unsigned char>(url[i]))) return std::nullopt;
+  }
+  if (!std::isdigit(static_cast<unsigned char>(url[dot + 1])) || url[dot + 2] != '/') {
+    return std::nullopt;
+  }
+  return std::pair{std::string(url.substr(0, dot + 2)), std::string(url.substr(dot + 3))};
+}
 using nlohmann::json;
 using nlohmann::ordered_json;
 
@@ -114,7 +136,6 @@ Response HandleComposite(SimState& state, const Session& session, const Request&
   std::map<std::string, json> results;
   ordered_json out = ordered_json::array();
   bool failed = false;
-  static const std::regex kUrl(R"(/services/data/v(\d+\.\d)/(.*))");
   for (const auto& s : subs) {
     std::string ref = s.value("referenceId", "");
     ordered_json item;
@@ -142,16 +163,17 @@ Response HandleComposite(SimState& state, const Session& session, const Request&
       failed = true;
       continue;
     }
-    std::smatch m;
-    if (!std::regex_match(*url, m, kUrl)) {
+    auto parts = SplitDataUrl(*url);
+    if (!parts) {
       finish(ErrorBody("NOT_FOUND", "The requested resource does not exist"), 404);
       failed = true;
       continue;
     }
     Request sub;
     sub.method = s.value("method", "GET");
-    std::string rest = m[2];
-    sub.target = "/services/data/v" + std::string(m[1]) + "/" + rest;
+    const std::string& version = parts->first;
+    const std::string& rest = parts->second;
+    sub.target = "/services/data/v" + version + "/" + rest;
     sub.body = sub_body.is_null() ? "" : sub_body.dump();
     sub.peer_ip = request.peer_ip;
     if (s.contains("httpHeaders") && s["httpHeaders"].is_object()) {
@@ -162,7 +184,7 @@ Response HandleComposite(SimState& state, const Session& session, const Request&
       }
     }
     state.usage.CountSubrequest(EndpointKey(sub.method, rest));
-    Response r = HandleRest(state, session, sub, m[1], rest.substr(0, rest.find('?')));
+    Response r = HandleRest(state, session, sub, version, rest.substr(0, rest.find('?')));
     json rbody = r.body.empty() ? json() : json::parse(r.body, nullptr, false);
     ordered_json headers = ordered_json::object();
     if (auto loc = r.Header("Location"); !loc.empty()) headers["Location"] = loc;

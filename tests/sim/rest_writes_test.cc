@@ -214,6 +214,30 @@ TEST_F(RestWritesTest, CompositeAllOrNoneRollsBack) {
   EXPECT_EQ(Call("POST", "composite", queries).status, 400);
 }
 
+// A 1,000-user IN list makes a ~27 KB subrequest URL; the composite handler once matched
+// it with std::regex, which recursed per character and overflowed the stack.
+TEST_F(RestWritesTest, CompositeAcceptsLongQueryUrlsAndRejectsForeignOnes) {
+  std::string ids;
+  for (int i = 0; i < 3000; ++i) ids += (ids.empty() ? "" : ",") + std::string("'005000000000000AAA'");
+  std::string soql = "SELECT Id FROM User WHERE Id IN (" + ids + ")";
+  std::string encoded;
+  for (char c : soql) encoded += c == ' ' ? std::string("+") : c == '\'' ? std::string("%27") : std::string(1, c);
+  ASSERT_GT(encoded.size(), 60000u);
+  json req = {{"compositeRequest",
+               {{{"method", "GET"},
+                 {"url", "/services/data/v60.0/query?q=" + encoded},
+                 {"referenceId", "long"}},
+                {{"method", "GET"}, {"url", "/services/data/vX.0/limits"}, {"referenceId", "bad"}},
+                {{"method", "GET"}, {"url", "/services/data/v60.0"}, {"referenceId", "short"}}}}};
+  auto r = Call("POST", "composite", req);
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto out = json::parse(r.body)["compositeResponse"];
+  EXPECT_EQ(out[0]["httpStatusCode"], 200) << out[0].dump();
+  EXPECT_EQ(out[0]["body"]["totalSize"], 0);
+  EXPECT_EQ(out[1]["httpStatusCode"], 404);
+  EXPECT_EQ(out[2]["httpStatusCode"], 404);
+}
+
 TEST_F(RestWritesTest, CollectionsCreateAndDeleteWithPerRecordResults) {
   std::string user = f_.UserId("int@t.example"), admin = f_.UserId("admin@t.example");
   json req = {{"allOrNone", false},
