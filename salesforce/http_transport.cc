@@ -1,11 +1,15 @@
 #include "salesforce/http_transport.h"
 
+#include <openssl/err.h>
+#include <openssl/evp.h>
 #include <openssl/ssl.h>
+#include <openssl/x509.h>
 #include <sys/socket.h>
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -13,6 +17,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <map>
+#include <memory>
 #include <stdexcept>
 
 #include "salesforce/detail/gzip.h"
@@ -95,12 +100,58 @@ struct HttpTransport::Impl {
     }
     tls_context.set_verify_mode(ssl::verify_peer);
     if (!options.https_proxy.empty()) {
-      auto url = detail::ParseUrl(options.https_proxy);
-      if (!url || url->scheme != "http") {
-        throw std::runtime_error("HTTPS_PROXY must be an http://host:port URL");
+      auto parsed = detail::ParseProxyUrl(options.https_proxy);
+      if (!parsed) throw std::runtime_error(parsed.error().message);  // never the URL itself
+      proxy = parsed->url;
+      if (parsed->has_credentials()) {
+        proxy_authorization = "Basic " + Base64(parsed->user + ":" + parsed->password);
       }
-      proxy = *url;
     }
+  }
+
+  static std::string Base64(const std::string& bytes) {
+    std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
+    int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                            reinterpret_cast<const unsigned char*>(bytes.data()),
+                            static_cast<int>(bytes.size()));
+    out.resize(static_cast<std::size_t>(n));
+    return out;
+  }
+
+  // getaddrinfo with a deadline. Asio 1.74 runs it on a helper thread and cannot
+  // interrupt it, so the wait is raced against a timer: on timeout the caller gets its
+  // error at once, and the late answer lands in `pending` (shared with the completion
+  // handler, which may outlive this coroutine) and is dropped.
+  asio::awaitable<tl::expected<tcp::resolver::results_type, ApiError>> Resolve(
+      const detail::Url& hop, milliseconds limit, const std::string& context) {
+    struct Pending {
+      explicit Pending(asio::io_context& io) : resolver(io), timer(io) {}
+      tcp::resolver resolver;
+      asio::steady_timer timer;
+      beast::error_code ec;
+      tcp::resolver::results_type results;
+      bool done = false;
+    };
+    auto pending = std::make_shared<Pending>(ioc);
+    pending->timer.expires_after(limit);
+    pending->resolver.async_resolve(
+        hop.host, hop.port,
+        [pending](const beast::error_code& ec, tcp::resolver::results_type results) {
+          pending->ec = ec;
+          pending->results = std::move(results);
+          pending->done = true;
+          pending->timer.cancel();
+        });
+    beast::error_code ignored;  // operation_aborted: the answer came first
+    co_await pending->timer.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+    if (!pending->done) {
+      pending->resolver.cancel();  // drops the lookup if it has not started yet
+      co_return tl::unexpected(NetError(beast::error::timeout, "resolving " + hop.host, context));
+    }
+    if (pending->ec) {
+      co_return tl::unexpected(NetError(pending->ec, "resolving " + hop.host, context));
+    }
+    co_return pending->results;
   }
 
   milliseconds Step(milliseconds limit, Clock::time_point deadline) const {
@@ -147,21 +198,24 @@ struct HttpTransport::Impl {
         proxy && url.scheme == "https" && !detail::BypassesProxy(url.host, options.no_proxy);
     const detail::Url& hop = use_proxy ? *proxy : url;
     beast::error_code ec;
-    tcp::resolver resolver(ioc);
-    // getaddrinfo has its own timeouts; Asio 1.74 cannot put a deadline on it.
-    auto endpoints = co_await resolver.async_resolve(hop.host, hop.port,
-                                                     asio::redirect_error(asio::use_awaitable, ec));
-    if (ec) co_return tl::unexpected(NetError(ec, "resolving " + hop.host, context));
+    // The connect timeout covers resolving and connecting together.
+    auto connect_deadline = std::min(deadline, Clock::now() + options.connect_timeout);
+    auto endpoints =
+        co_await Resolve(hop, Step(options.connect_timeout, connect_deadline), context);
+    if (!endpoints) co_return tl::unexpected(endpoints.error());
     ++opened;
     auto stream = std::make_unique<beast::tcp_stream>(ioc);
-    stream->expires_after(Step(options.connect_timeout, deadline));
-    co_await stream->async_connect(endpoints, asio::redirect_error(asio::use_awaitable, ec));
+    stream->expires_after(Step(options.connect_timeout, connect_deadline));
+    co_await stream->async_connect(*endpoints, asio::redirect_error(asio::use_awaitable, ec));
     if (ec) co_return tl::unexpected(NetError(ec, "connecting to " + hop.Authority(), context));
 
     if (use_proxy) {
       http::request<http::empty_body> connect{http::verb::connect, url.host + ":" + url.port, 11};
       connect.set(http::field::host, url.host + ":" + url.port);
       connect.set(http::field::user_agent, options.user_agent);
+      if (!proxy_authorization.empty()) {
+        connect.set(http::field::proxy_authorization, proxy_authorization);
+      }
       stream->expires_after(Step(options.connect_timeout, deadline));
       co_await http::async_write(*stream, connect, asio::redirect_error(asio::use_awaitable, ec));
       http::response_parser<http::empty_body> reply;
@@ -196,8 +250,30 @@ struct HttpTransport::Impl {
     conn->lowest().expires_after(Step(options.connect_timeout, deadline));
     co_await conn->tls->async_handshake(ssl::stream_base::client,
                                         asio::redirect_error(asio::use_awaitable, ec));
-    if (ec) co_return tl::unexpected(NetError(ec, "TLS handshake with " + url.host, context));
+    if (ec) co_return tl::unexpected(HandshakeError(ec, *conn->tls, url.host, context));
     co_return conn;
+  }
+
+  // A refused certificate is told apart from other handshake failures (error_code
+  // CERTIFICATE_VERIFY_FAILED) and says why: OpenSSL's verify result, or the host name
+  // when the chain was fine but ssl::host_name_verification refused it.
+  static ApiError HandshakeError(const beast::error_code& ec,
+                                 beast::ssl_stream<beast::tcp_stream>& tls, const std::string& host,
+                                 const std::string& context) {
+    ApiError e = NetError(ec, "TLS handshake with " + host, context);
+    if (ec.category() != asio::error::get_ssl_category() ||
+        ERR_GET_REASON(static_cast<unsigned long>(ec.value())) != SSL_R_CERTIFICATE_VERIFY_FAILED) {
+      return e;
+    }
+    e.error_code = "CERTIFICATE_VERIFY_FAILED";
+    long result = SSL_get_verify_result(tls.native_handle());
+    // Our host name callback refuses without setting a verify error (OpenSSL 3 then
+    // reports "unspecified").
+    bool name_refused = result == X509_V_OK || result == X509_V_ERR_UNSPECIFIED;
+    e.message = "TLS handshake with " + host + ": certificate refused: " +
+                (name_refused ? "it is not valid for host name " + host
+                              : std::string(X509_verify_cert_error_string(result)));
+    return e;
   }
 
   template <class Stream>
@@ -347,6 +423,7 @@ struct HttpTransport::Impl {
   TransportOptions options;
   ssl::context tls_context;
   std::optional<detail::Url> proxy;
+  std::string proxy_authorization;  // "Basic ..." from HTTPS_PROXY's user-info (a secret)
   std::multimap<std::string, std::unique_ptr<Connection>> idle;
   std::size_t opened = 0;
 };

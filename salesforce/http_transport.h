@@ -5,6 +5,11 @@
 // responses, and HTTPS_PROXY via CONNECT (NO_PROXY honoured). Plain http:// is accepted
 // only for loopback hosts (tests, demo).
 //
+// Errors: a refused certificate (untrusted chain, wrong host name) is kTransport with
+// error_code "CERTIFICATE_VERIFY_FAILED". ApiError::request_sent tells failures after the
+// request was written from those before (DNS, connect, TLS, proxy). A pooled connection
+// found dead is retried once on a fresh one only for replayable requests.
+//
 // Lives on one io_context thread; not thread-safe. Several Send() coroutines may run at
 // once; each takes its own connection. Beast stays in the .cc (pimpl).
 
@@ -23,14 +28,17 @@ class io_context;
 namespace sfwarden::salesforce {
 
 struct TransportOptions {
-  std::chrono::milliseconds connect_timeout{std::chrono::seconds(10)};  // TCP + TLS + CONNECT
-  std::chrono::milliseconds read_timeout{std::chrono::seconds(60)};     // each write/read step
-  std::chrono::milliseconds total_timeout{std::chrono::minutes(3)};     // whole exchange
-  std::size_t max_body_bytes = 32u << 20;                               // buffered (decoded) bodies
-  std::size_t max_stream_bytes = 2048u << 20;  // bodies handed to a BodySink
-  std::string ca_file;                         // extra trust anchors (PEM), optional
-  std::string https_proxy;                     // http://proxy:port, "" for none
-  std::string no_proxy;
+  // DNS + TCP connect together; then again for the proxy CONNECT and the TLS handshake.
+  std::chrono::milliseconds connect_timeout{std::chrono::seconds(10)};
+  std::chrono::milliseconds read_timeout{std::chrono::seconds(60)};  // each write/read step
+  std::chrono::milliseconds total_timeout{std::chrono::minutes(3)};  // whole exchange
+  std::size_t max_body_bytes = 32u << 20;                            // buffered (decoded) bodies
+  std::size_t max_stream_bytes = 2048u << 20;                        // bodies handed to a BodySink
+  std::string ca_file;  // extra trust anchors (PEM), optional
+  // http://[user:password@]proxy:port, "" for none. The credentials (percent-encoded) go
+  // only into Proxy-Authorization: Basic on CONNECT; never into errors or logs.
+  std::string https_proxy;
+  std::string no_proxy;  // see detail::BypassesProxy
   std::size_t max_idle_per_host = 4;
   std::chrono::seconds max_idle{std::chrono::seconds(50)};
   std::string user_agent = "sfwarden";

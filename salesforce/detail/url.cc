@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
+#include <string>
 
 namespace sfwarden::salesforce::detail {
 namespace {
@@ -20,6 +22,58 @@ std::string_view Trim(std::string_view s) {
 }
 ApiError UrlError(std::string message) {
   return MakeError(ErrorKind::kTransport, std::move(message), "URL");
+}
+std::optional<std::string> PercentDecode(std::string_view s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '%') {
+      out += s[i];
+      continue;
+    }
+    if (i + 2 >= s.size() || !std::isxdigit(static_cast<unsigned char>(s[i + 1])) ||
+        !std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+      return std::nullopt;
+    }
+    out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
+    i += 2;
+  }
+  return out;
+}
+
+// An IPv4 or IPv6 literal as bytes (4 or 16); nullopt for anything else.
+std::optional<std::string> IpBytes(std::string_view text) {
+  std::string t(text);
+  unsigned char buf[16];
+  if (inet_pton(AF_INET, t.c_str(), buf) == 1) return std::string(reinterpret_cast<char*>(buf), 4);
+  if (inet_pton(AF_INET6, t.c_str(), buf) == 1)
+    return std::string(reinterpret_cast<char*>(buf), 16);
+  return std::nullopt;
+}
+
+// Whether `entry` is an IP ("10.1.2.3", "::1") or CIDR block ("10.0.0.0/8") holding `ip`
+// (bytes from IpBytes).
+bool IpEntryMatches(std::string_view entry, const std::string& ip) {
+  auto slash = entry.find('/');
+  auto net = IpBytes(entry.substr(0, slash));
+  if (!net || net->size() != ip.size()) return false;
+  std::size_t bits = net->size() * 8;
+  if (slash != std::string_view::npos) {
+    auto prefix = entry.substr(slash + 1);
+    if (prefix.empty() || prefix.size() > 3 ||
+        !std::all_of(prefix.begin(), prefix.end(),
+                     [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
+      return false;
+    }
+    bits = std::min(bits, static_cast<std::size_t>(std::stoi(std::string(prefix))));
+  }
+  for (std::size_t i = 0; i < bits; ++i) {
+    unsigned mask = 0x80u >> (i % 8);
+    if ((static_cast<unsigned char>((*net)[i / 8]) & mask) !=
+        (static_cast<unsigned char>(ip[i / 8]) & mask)) {
+      return false;
+    }
+  }
+  return true;
 }
 }  // namespace
 
@@ -82,6 +136,32 @@ tl::expected<Url, ApiError> ParseUrl(std::string_view text) {
   return url;
 }
 
+tl::expected<ProxyUrl, ApiError> ParseProxyUrl(std::string_view text) {
+  auto bad = [] {
+    return tl::unexpected(UrlError("HTTPS_PROXY must be an http://[user:password@]host:port URL"));
+  };
+  ProxyUrl proxy;
+  auto sep = text.find("://");
+  auto at = text.rfind('@');
+  std::string without_credentials(text);
+  if (sep != std::string_view::npos && at != std::string_view::npos && at > sep) {
+    auto userinfo = text.substr(sep + 3, at - sep - 3);
+    if (userinfo.find_first_of("/?#") != std::string_view::npos) return bad();
+    auto colon = userinfo.find(':');
+    auto user = PercentDecode(userinfo.substr(0, colon));
+    auto password = colon == std::string_view::npos ? std::optional<std::string>("")
+                                                    : PercentDecode(userinfo.substr(colon + 1));
+    if (!user || !password) return bad();
+    proxy.user = std::move(*user);
+    proxy.password = std::move(*password);
+    without_credentials = std::string(text.substr(0, sep + 3)) + std::string(text.substr(at + 1));
+  }
+  auto url = ParseUrl(without_credentials);
+  if (!url || url->scheme != "http") return bad();  // a path is ignored, as curl does
+  proxy.url = std::move(*url);
+  return proxy;
+}
+
 bool IsLoopbackHost(std::string_view host) {
   if (Lower(host) == "localhost") return true;
   in_addr v4{};
@@ -95,18 +175,31 @@ bool IsLoopbackHost(std::string_view host) {
 bool BypassesProxy(std::string_view host, std::string_view no_proxy) {
   if (IsLoopbackHost(host)) return true;
   std::string h = Lower(host);
+  if (h.starts_with('[') && h.ends_with(']')) h = h.substr(1, h.size() - 2);
+  while (h.ends_with('.')) h.pop_back();
+  auto ip = IpBytes(h);
   while (!no_proxy.empty()) {
-    auto comma = no_proxy.find(',');
-    auto entry = Trim(no_proxy.substr(0, comma));
-    no_proxy = comma == std::string_view::npos ? std::string_view() : no_proxy.substr(comma + 1);
+    auto sep = no_proxy.find_first_of(", \t");
+    auto entry = Trim(no_proxy.substr(0, sep));
+    no_proxy = sep == std::string_view::npos ? std::string_view() : no_proxy.substr(sep + 1);
     if (entry.empty()) continue;
     if (entry == "*") return true;
-    if (auto colon = entry.rfind(':');
-        colon != std::string_view::npos && entry.find(':') == colon) {
-      entry = entry.substr(0, colon);
-    }
     std::string e = Lower(entry);
+    if (e.starts_with('[')) {  // [v6] or [v6]:port
+      auto close = e.find(']');
+      if (close == std::string::npos) continue;
+      e = e.substr(1, close - 1);
+    } else if (auto colon = e.rfind(':'); colon != std::string::npos && e.find(':') == colon) {
+      e.resize(colon);  // host:port or v4:port (a bare v6 address has several colons)
+    }
+    if (ip) {
+      if (IpEntryMatches(e, *ip)) return true;
+      continue;
+    }
+    if (e.starts_with("*.")) e.erase(0, 1);
     if (e.starts_with('.')) e.erase(0, 1);
+    while (e.ends_with('.')) e.pop_back();
+    if (e.empty()) continue;
     if (h == e || (h.size() > e.size() && h.ends_with(e) && h[h.size() - e.size() - 1] == '.')) {
       return true;
     }

@@ -23,11 +23,25 @@ struct Url {
 /// http(s)://host[:port][/path]; no user-info, no fragment. kTransport on anything else.
 tl::expected<Url, ApiError> ParseUrl(std::string_view text);
 
+/// An HTTPS_PROXY value: http://[user[:password]@]host[:port][/]. User and password are
+/// percent-decoded. Errors never repeat the text (it may carry a password).
+struct ProxyUrl {
+  Url url;
+  std::string user;
+  std::string password;
+  bool has_credentials() const { return !user.empty() || !password.empty(); }
+};
+tl::expected<ProxyUrl, ApiError> ParseProxyUrl(std::string_view text);
+
 /// localhost, 127.0.0.0/8 and ::1.
 bool IsLoopbackHost(std::string_view host);
 
-/// Whether NO_PROXY (comma-separated; "*", host names, ".suffix" or "suffix" domain
-/// matches, optional ":port" ignored) excludes `host`. Loopback hosts are always excluded.
+/// Whether NO_PROXY excludes `host`, the way curl and Go read it: comma- or
+/// space-separated entries; "*" (everything); a domain ("example.com", ".example.com" or
+/// "*.example.com") matching itself and its subdomains; an IP address ("10.1.2.3",
+/// "[::1]") or CIDR block ("10.0.0.0/8", "2001:db8::/32") matching IP-literal hosts. A
+/// ":port" on an entry is ignored (the entry applies to every port); case and a trailing
+/// dot do not matter. Loopback hosts are always excluded.
 bool BypassesProxy(std::string_view host, std::string_view no_proxy);
 
 }  // namespace sfwarden::salesforce::detail

@@ -285,7 +285,9 @@ TEST_F(HttpsTransportTest, UntrustedCertificateIsRejected) {
   auto r = Get(no_ca, "https://localhost:" + std::to_string(server.port()) + "/");
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().kind, ErrorKind::kTransport);
+  EXPECT_EQ(r.error().error_code, "CERTIFICATE_VERIFY_FAILED") << r.error();
   EXPECT_NE(r.error().message.find("TLS handshake"), std::string::npos);
+  EXPECT_NE(r.error().message.find("certificate refused"), std::string::npos) << r.error();
 
   TestServer self_signed(
       ioc_, [](const TestRequest&) { return TestReply{.body = "secure"}; },
@@ -297,15 +299,20 @@ TEST_F(HttpsTransportTest, UntrustedCertificateIsRejected) {
 }
 
 TEST_F(HttpsTransportTest, HostNameMismatchIsRejected) {
+  sfwarden::testing::TempDir dir;
+  auto other = testing::MakeTestCerts(dir, {"DNS:login.other-org.example"});
   TestServer server(
       ioc_, [](const TestRequest&) { return TestReply{.body = "secure"}; },
-      testing::TlsFiles{certs_->server_cert, certs_->server_key});
+      testing::TlsFiles{other.server_cert, other.server_key});
   auto options = FastOptions();
-  options.ca_file = certs_->ca_file;
+  options.ca_file = other.ca_file;  // the chain is trusted; only the name is wrong
   HttpTransport transport(ioc_, options);
-  auto r = Get(transport, "https://127.0.0.2:" + std::to_string(server.port()) + "/");
-  ASSERT_FALSE(r);  // 127.0.0.2 is not among the certificate's names
+  auto r = Get(transport, "https://127.0.0.1:" + std::to_string(server.port()) + "/");
+  ASSERT_FALSE(r);
   EXPECT_EQ(r.error().kind, ErrorKind::kTransport);
+  EXPECT_EQ(r.error().error_code, "CERTIFICATE_VERIFY_FAILED") << r.error();
+  EXPECT_NE(r.error().message.find("host name 127.0.0.1"), std::string::npos) << r.error();
+  EXPECT_EQ(server.accepted(), 1u);  // refused in the handshake, not at connect
 }
 
 TEST_F(HttpsTransportTest, MissingCaFileIsAConfigurationError) {
@@ -337,6 +344,58 @@ TEST_F(HttpsTransportTest, TunnelsThroughAnHttpsProxy) {
   HttpTransport bypass(ioc_, options);
   EXPECT_FALSE(Get(bypass, "https://sfwarden-test.invalid:8443/services/data"));
   EXPECT_EQ(proxy.connect_targets().size(), 1u);
+}
+
+TEST_F(HttpsTransportTest, ProxyCredentialsGoOnlyIntoProxyAuthorization) {
+  TestServer server(
+      ioc_, [](const TestRequest&) { return TestReply{.body = "secure"}; },
+      testing::TlsFiles{certs_->server_cert, certs_->server_key});
+  // base64("svc@corp:p@ss w0rd")
+  testing::ConnectProxy proxy(ioc_, server.port(), 0, "Basic c3ZjQGNvcnA6cEBzcyB3MHJk");
+  auto options = FastOptions();
+  options.ca_file = certs_->ca_file;
+  options.https_proxy = "http://svc%40corp:p%40ss%20w0rd@127.0.0.1:" + std::to_string(proxy.port());
+  HttpTransport transport(ioc_, options);
+  auto r = Get(transport, "https://sfwarden-test.invalid:8443/");
+  ASSERT_TRUE(r) << r.error();
+  EXPECT_EQ(r->body, "secure");
+  // The target server never sees them.
+  EXPECT_EQ(server.requests().at(0).headers.count("proxy-authorization"), 0u);
+
+  options.https_proxy = "http://svc%40corp:wrong-secret@127.0.0.1:" + std::to_string(proxy.port());
+  HttpTransport wrong(ioc_, options);
+  auto refused = Get(wrong, "https://sfwarden-test.invalid:8443/");
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().kind, ErrorKind::kTransport);
+  EXPECT_NE(refused.error().message.find("407"), std::string::npos);
+  EXPECT_EQ(refused.error().ToString().find("wrong-secret"), std::string::npos);
+  EXPECT_EQ(refused.error().ToString().find("svc"), std::string::npos);
+  EXPECT_EQ(proxy.authorizations().size(), 2u);
+
+  options.https_proxy = "http://svc:bad%zzsecret@127.0.0.1:1";
+  try {
+    HttpTransport malformed(ioc_, options);
+    ADD_FAILURE() << "a malformed proxy URL was accepted";
+  } catch (const std::runtime_error& e) {
+    EXPECT_EQ(std::string(e.what()).find("secret"), std::string::npos);
+  }
+}
+
+TEST_F(HttpTransportTest, UnresolvableHostFailsWithinTheConnectTimeout) {
+  auto options = FastOptions();
+  options.connect_timeout = 1s;
+  HttpTransport transport(ioc_, options);
+  auto start = std::chrono::steady_clock::now();
+  auto r = Get(transport, "https://no-such-org.sfwarden-test.invalid/services/data");
+  auto took = std::chrono::steady_clock::now() - start;
+  ASSERT_FALSE(r);
+  // kTransport (the name does not exist) or kTimeout (no DNS answer in time), never a hang.
+  EXPECT_TRUE(r.error().kind == ErrorKind::kTransport || r.error().kind == ErrorKind::kTimeout)
+      << r.error();
+  EXPECT_NE(r.error().message.find("resolving no-such-org.sfwarden-test.invalid"),
+            std::string::npos);
+  EXPECT_FALSE(r.error().request_sent);
+  EXPECT_LT(took, 1500ms);
 }
 
 TEST_F(HttpsTransportTest, ProxyRefusalIsATransportError) {

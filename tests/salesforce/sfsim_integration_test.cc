@@ -91,6 +91,7 @@ connected_apps:
   - name: sfwarden
     client_id: sfwarden-client-id
     client_secret: sfwarden-client-secret
+    daily_api_limit: 5000
     certificate_file: )" +
                       certs_->self_signed_cert + R"(
     execution_user: admin@acme.example
@@ -204,6 +205,20 @@ TEST_F(SfsimIntegrationTest, ClientCredentialsAndLimits) {
   ASSERT_TRUE(limits) << limits.error();
   EXPECT_EQ(limits->at("DailyApiRequests").value.max, 15000);
   EXPECT_EQ(client.governor().last_usage()->max, 15000);
+  // Sforce-Limit-Info's per-app-api-usage, as gauges labelled by org and app.
+  double app_used = -1, app_max = -1;
+  for (const auto& family : registry_.Collect()) {
+    for (const auto& m : family.metric) {
+      bool ours =
+          m.label.size() == 2 && m.label[0].value == "sfwarden" && m.label[1].value == "sim";
+      if (ours && family.name == "sfwarden_salesforce_app_api_requests_used")
+        app_used = m.gauge.value;
+      if (ours && family.name == "sfwarden_salesforce_app_api_requests_max")
+        app_max = m.gauge.value;
+    }
+  }
+  EXPECT_GE(app_used, 1);
+  EXPECT_EQ(app_max, 5000);
 }
 
 TEST_F(SfsimIntegrationTest, BadKeyWrongUserAndWrongSecretAreAuthErrors) {
@@ -548,6 +563,25 @@ TEST_F(SfsimIntegrationTest, TlsWithATestCaAndARejectedUntrustedCertificate) {
   auto r = Run(refused.Authenticate());
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().kind, ErrorKind::kTransport);
+  EXPECT_EQ(r.error().error_code, "CERTIFICATE_VERIFY_FAILED") << r.error();
+}
+
+TEST_F(SfsimIntegrationTest, TlsCertificateForAnotherHostIsRejected) {
+  TempDir dir;
+  auto other = testing::MakeTestCerts(dir, {"DNS:login.other-org.example"});
+  Sfsim tls_sim(org_file_, {"--tls-cert", other.server_cert, "--tls-key", other.server_key});
+  auto config = Config(AuthConfig::Flow::kClientCredentials);
+  config.auth.login_url = "https://127.0.0.1:" + std::to_string(tls_sim.port());
+  auto options = Options();
+  options.ca_file = other.ca_file;  // the chain is trusted; only the name is wrong
+  HttpTransport transport(ioc_, options);
+  Client client(ioc_, transport, registry_, config);
+  auto r = Run(client.Authenticate());
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, ErrorKind::kTransport);
+  EXPECT_EQ(r.error().error_code, "CERTIFICATE_VERIFY_FAILED") << r.error();
+  EXPECT_NE(r.error().message.find("host name 127.0.0.1"), std::string::npos) << r.error();
+  EXPECT_FALSE(client.has_token());
 }
 
 }  // namespace

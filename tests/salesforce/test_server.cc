@@ -146,10 +146,11 @@ const std::vector<TestRequest>& TestServer::requests() const { return impl_->req
 void TestServer::set_handler(Handler handler) { impl_->handler = std::move(handler); }
 
 struct ConnectProxy::Impl {
-  Impl(asio::io_context& io, int upstream, int refuse)
+  Impl(asio::io_context& io, int upstream, int refuse, std::string required)
       : ioc(io),
         upstream_port(upstream),
         refuse_status(refuse),
+        required_authorization(std::move(required)),
         acceptor(io, {asio::ip::make_address("127.0.0.1"), 0}) {
     asio::co_spawn(ioc, Accept(), asio::detached);
   }
@@ -187,8 +188,15 @@ struct ConnectProxy::Impl {
                                      asio::redirect_error(asio::use_awaitable, ec));
     if (ec) co_return;
     targets.emplace_back(parser.get().target());
-    if (refuse_status != 0 || parser.get().method() != http::verb::connect) {
-      std::string reply = "HTTP/1.1 " + std::to_string(refuse_status ? refuse_status : 405) +
+    authorizations.emplace_back(parser.get()[http::field::proxy_authorization]);
+    int status = refuse_status;
+    if (parser.get().method() != http::verb::connect) status = 405;
+    if (status == 0 && !required_authorization.empty() &&
+        authorizations.back() != required_authorization) {
+      status = 407;
+    }
+    if (status != 0) {
+      std::string reply = "HTTP/1.1 " + std::to_string(status) +
                           " Refused\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
       co_await asio::async_write(*client, asio::buffer(reply),
                                  asio::redirect_error(asio::use_awaitable, ec));
@@ -209,17 +217,24 @@ struct ConnectProxy::Impl {
   asio::io_context& ioc;
   int upstream_port;
   int refuse_status;
+  std::string required_authorization;
   tcp::acceptor acceptor;
   std::vector<std::string> targets;
+  std::vector<std::string> authorizations;
 };
 
-ConnectProxy::ConnectProxy(asio::io_context& ioc, int upstream_port, int refuse_status)
-    : impl_(std::make_unique<Impl>(ioc, upstream_port, refuse_status)) {}
+ConnectProxy::ConnectProxy(asio::io_context& ioc, int upstream_port, int refuse_status,
+                           std::string required_authorization)
+    : impl_(std::make_unique<Impl>(ioc, upstream_port, refuse_status,
+                                   std::move(required_authorization))) {}
 ConnectProxy::~ConnectProxy() {
   beast::error_code ec;
   impl_->acceptor.close(ec);
 }
 int ConnectProxy::port() const { return impl_->acceptor.local_endpoint().port(); }
 const std::vector<std::string>& ConnectProxy::connect_targets() const { return impl_->targets; }
+const std::vector<std::string>& ConnectProxy::authorizations() const {
+  return impl_->authorizations;
+}
 
 }  // namespace sfwarden::salesforce::testing

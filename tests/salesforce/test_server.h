@@ -64,13 +64,17 @@ class TestServer {
 };
 
 /// A CONNECT proxy that tunnels every request to 127.0.0.1:`upstream_port` (whatever
-/// host was asked for), or refuses with `refuse_status` when set.
+/// host was asked for), or refuses with `refuse_status` when set. With
+/// `required_authorization`, a CONNECT whose Proxy-Authorization differs gets 407.
 class ConnectProxy {
  public:
-  ConnectProxy(boost::asio::io_context& ioc, int upstream_port, int refuse_status = 0);
+  ConnectProxy(boost::asio::io_context& ioc, int upstream_port, int refuse_status = 0,
+               std::string required_authorization = "");
   ~ConnectProxy();
   int port() const;
   const std::vector<std::string>& connect_targets() const;
+  /// Proxy-Authorization of each CONNECT ("" when absent).
+  const std::vector<std::string>& authorizations() const;
 
  private:
   struct Impl;

@@ -54,5 +54,37 @@ TEST(UrlTest, NoProxyMatching) {
   EXPECT_TRUE(BypassesProxy("127.0.0.1", ""));
 }
 
+TEST(UrlTest, NoProxyIpAddressesCidrBlocksAndWildcards) {
+  EXPECT_TRUE(BypassesProxy("10.1.2.3", "10.0.0.0/8"));
+  EXPECT_FALSE(BypassesProxy("11.1.2.3", "10.0.0.0/8"));
+  EXPECT_TRUE(BypassesProxy("192.168.7.9", "example.com 192.168.7.9"));  // space-separated
+  EXPECT_TRUE(BypassesProxy("2001:db8::5", "[2001:db8::5]:443"));
+  EXPECT_TRUE(BypassesProxy("[2001:db8::5]", "2001:db8::/32"));
+  EXPECT_FALSE(BypassesProxy("2001:db9::5", "2001:db8::/32"));
+  EXPECT_FALSE(BypassesProxy("10.1.2.3", "10.1.2.3/abc,10.1.2.30"));
+  EXPECT_TRUE(BypassesProxy("acme.my.salesforce.com", "*.salesforce.com"));
+  EXPECT_TRUE(BypassesProxy("acme.my.salesforce.com.", "salesforce.com."));
+  EXPECT_FALSE(BypassesProxy("salesforce.com.evil.example", "salesforce.com"));
+  EXPECT_FALSE(BypassesProxy("acme.my.salesforce.com", "10.0.0.0/8"));  // names never match IPs
+}
+
+TEST(UrlTest, ProxyUrlCredentialsArePercentDecoded) {
+  auto p = ParseProxyUrl("http://svc%40corp:p%3Ass@w0rd@proxy.corp:3128/");
+  ASSERT_TRUE(p) << p.error();
+  EXPECT_EQ(p->user, "svc@corp");
+  EXPECT_EQ(p->password, "p:ss@w0rd");
+  EXPECT_EQ(p->url.host, "proxy.corp");
+  EXPECT_EQ(p->url.port, "3128");
+  auto plain = ParseProxyUrl("http://proxy.corp:3128");
+  ASSERT_TRUE(plain);
+  EXPECT_FALSE(plain->has_credentials());
+  for (const char* bad : {"https://u:secret@proxy:1", "http://u:secret%zz@proxy:1",
+                          "socks5://u:secret@proxy:1", "http://u:secret@pro xy:1"}) {
+    auto r = ParseProxyUrl(bad);
+    ASSERT_FALSE(r) << bad;
+    EXPECT_EQ(r.error().ToString().find("secret"), std::string::npos);
+  }
+}
+
 }  // namespace
 }  // namespace sfwarden::salesforce::detail
