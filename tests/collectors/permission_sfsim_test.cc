@@ -9,13 +9,13 @@
 
 #include "collectors/permission_reader.h"
 #include "sim/generator.h"
-#include "tests/collectors/permission_sim_support.h"
+#include "tests/support/sim/in_process_sim.h"
 
 namespace sfwarden::collectors {
 namespace {
 
 using nlohmann::json;
-using testing::InProcessSim;
+using sfwarden::testing::InProcessSim;
 
 constexpr const char* kHubSpot = "hubspot.integration@acme.example";
 

@@ -9,7 +9,7 @@
 
 #include "collectors/permission_reader.h"
 #include "remediation/applier.h"
-#include "tests/remediation/sim_support.h"
+#include "tests/support/sim/in_process_sim.h"
 
 namespace sfwarden::remediation {
 namespace {
@@ -97,11 +97,11 @@ class SimOrg {
     return sim_.Run(Apply(sim_.client(), plan, journal_, {.cycle_id = "test"}));
   }
 
-  testing::InProcessSim& sim() { return sim_; }
+  sfwarden::testing::InProcessSim& sim() { return sim_; }
   MemoryJournal& journal() { return journal_; }
 
  private:
-  testing::InProcessSim sim_;
+  sfwarden::testing::InProcessSim sim_;
   OrgBaseline baseline_;
   collectors::OrgTarget target_;
   MemoryJournal journal_;
