@@ -25,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "salesforce/client.h"
 #include "sim/generator.h"
 #include "sim/org_file.h"
 #include "sim/sim.h"
@@ -40,22 +41,7 @@ constexpr const char* kSoql =
     "LoginUrl, ApiType, Platform FROM LoginHistory WHERE LoginTime >= 2024-01-01T00:00:00Z "
     "ORDER BY LoginTime ASC";
 
-std::string UrlEncode(const std::string& s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
-std::string QueryTarget() { return "/services/data/v60.0/query?q=" + UrlEncode(kSoql); }
+std::string QueryTarget() { return "/services/data/v60.0/query?q=" + sfwarden::salesforce::UrlEncode(kSoql); }
 
 // "2024-01-01T00:00:00Z" + i * 37 s: 10,000 logins spread over ~4 days.
 std::string LoginTime(int i) {

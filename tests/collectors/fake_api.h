@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "salesforce/api.h"
+#include "tests/support/run_sync.h"
 
 namespace sfwarden::collectors::testing {
 
@@ -75,17 +76,6 @@ class FakeApi : public salesforce::Api {
 /// A query page of `records` (done unless `next_records_url` is given).
 salesforce::QueryPage Page(std::vector<nlohmann::json> records, std::string next_records_url = {});
 
-/// Runs `coroutine` to completion on a fresh io_context and returns its value.
-template <class T>
-T RunSync(boost::asio::awaitable<T> coroutine) {
-  boost::asio::io_context ioc;
-  std::optional<T> result;
-  boost::asio::co_spawn(ioc, std::move(coroutine), [&](std::exception_ptr e, T value) {
-    if (e) std::rethrow_exception(e);
-    result.emplace(std::move(value));
-  });
-  ioc.run();
-  return std::move(*result);
-}
+using sfwarden::testing::RunSync;
 
 }  // namespace sfwarden::collectors::testing

@@ -18,7 +18,7 @@ using nlohmann::json;
 using ::testing::ElementsAre;
 using testing::FakeWriteApi;
 using ::testing::HasSubstr;
-using testing::RunToCompletion;
+using testing::RunSync;
 
 constexpr char kAssignmentId[] = "0Pa000000000001AAA";
 
@@ -78,7 +78,7 @@ TEST(ApplierTest, MissingAssignmentIsJournaledPlannedThenSentBeforeTheCallThenDo
     for (const auto& entry : journal.entries()) states_at_call.push_back(entry.state);
   };
 
-  const ApplyResult result = RunToCompletion(Apply(api, plan, journal, {.cycle_id = "c1"}));
+  const ApplyResult result = RunSync(Apply(api, plan, journal, {.cycle_id = "c1"}));
 
   EXPECT_THAT(states_at_call, ElementsAre(JournalState::kSent));
   ASSERT_EQ(result.steps.size(), 1u);
@@ -122,7 +122,7 @@ TEST(ApplierTest, HundredMissingAssignmentsGoOutInOneCollectionCall) {
   FakeWriteApi api;
   MemoryJournal journal;
 
-  const ApplyResult result = RunToCompletion(Apply(api, plan, journal));
+  const ApplyResult result = RunSync(Apply(api, plan, journal));
 
   EXPECT_EQ(result.api_calls, 1);
   ASSERT_EQ(api.calls().size(), 1u);
@@ -136,7 +136,7 @@ TEST(ApplierTest, DuplicateValueOnAnAssignmentCreateMeansItIsThereAndIsDone) {
   api.Then(std::vector<salesforce::SaveResult>{Refused("DUPLICATE_VALUE")});
   MemoryJournal journal;
 
-  const ApplyResult result = RunToCompletion(Apply(api, PlanFor(WithoutSetAssignment()), journal));
+  const ApplyResult result = RunSync(Apply(api, PlanFor(WithoutSetAssignment()), journal));
 
   EXPECT_EQ(result.steps[0].outcome, StepOutcome::kDone);
   EXPECT_THAT(result.steps[0].detail, HasSubstr("already present"));
@@ -148,7 +148,7 @@ TEST(ApplierTest, DeleteOfARecordAlreadyGoneIsDone) {
   api.Then(std::vector<salesforce::SaveResult>{Refused("ENTITY_IS_DELETED")});
   MemoryJournal journal;
 
-  const ApplyResult result = RunToCompletion(Apply(api, PlanFor(WithExtraSet()), journal));
+  const ApplyResult result = RunSync(Apply(api, PlanFor(WithExtraSet()), journal));
 
   ASSERT_EQ(api.calls().size(), 1u);
   EXPECT_EQ(api.calls()[0].kind, "delete");
@@ -167,7 +167,7 @@ TEST(ApplierTest, OneRefusedRecordFailsOnlyItsStep) {
   api.Then(std::vector<salesforce::SaveResult>{Refused("INVALID_CROSS_REFERENCE_KEY")});
   MemoryJournal journal;
 
-  const ApplyResult result = RunToCompletion(Apply(api, plan, journal));
+  const ApplyResult result = RunSync(Apply(api, plan, journal));
 
   EXPECT_EQ(result.steps[0].outcome, StepOutcome::kFailed);
   EXPECT_THAT(result.steps[0].detail, HasSubstr("INVALID_CROSS_REFERENCE_KEY"));
@@ -191,7 +191,7 @@ TEST(ApplierTest, OutcomeUnknownLeavesEntriesSentAndSendsNothingMore) {
     api.Then(tl::unexpected(error));
     MemoryJournal journal;
 
-    const ApplyResult result = RunToCompletion(Apply(api, plan, journal));
+    const ApplyResult result = RunSync(Apply(api, plan, journal));
 
     EXPECT_EQ(result.steps[0].outcome, StepOutcome::kOutcomeUnknown);
     EXPECT_EQ(result.steps[1].outcome, StepOutcome::kNotSent);
@@ -211,7 +211,7 @@ TEST(ApplierTest, CallRefusedAsAWholeIsFailedAndStopsTheRun) {
   api.Then(tl::unexpected(Error(salesforce::ErrorKind::kSalesforce, "INVALID_SESSION_ID")));
   MemoryJournal journal;
 
-  const ApplyResult result = RunToCompletion(Apply(api, PlanFor(snapshot), journal));
+  const ApplyResult result = RunSync(Apply(api, PlanFor(snapshot), journal));
 
   EXPECT_EQ(result.steps[0].outcome, StepOutcome::kFailed);
   EXPECT_EQ(journal.entries()[0].state, JournalState::kFailed);
@@ -225,7 +225,7 @@ TEST(ApplierTest, SystemPermissionUpdateCarriesIdTypeAndPreviousValues) {
   FakeWriteApi api;
   MemoryJournal journal;
 
-  RunToCompletion(Apply(api, PlanFor(snapshot), journal));
+  RunSync(Apply(api, PlanFor(snapshot), journal));
 
   ASSERT_EQ(api.calls().size(), 1u);
   EXPECT_EQ(api.calls()[0].kind, "update");
@@ -251,7 +251,7 @@ TEST(ApplierTest, SharingRuleIsPutOnAFreshReadSoAConcurrentEditIsKept) {
   api.sharing_rules = {fresh};
   MemoryJournal journal;
 
-  const ApplyResult result = RunToCompletion(Apply(api, plan, journal));
+  const ApplyResult result = RunSync(Apply(api, plan, journal));
 
   EXPECT_EQ(result.api_calls, 2);  // readMetadata + upsertMetadata
   ASSERT_EQ(api.calls().size(), 2u);
@@ -272,7 +272,7 @@ TEST(ApplierTest, FailedSharingRuleReReadSendsNothingAndJournalsNothing) {
   api.read_error = Error(salesforce::ErrorKind::kTimeout);
   MemoryJournal journal;
 
-  const ApplyResult result = RunToCompletion(Apply(api, PlanFor(snapshot), journal));
+  const ApplyResult result = RunSync(Apply(api, PlanFor(snapshot), journal));
 
   EXPECT_EQ(result.steps[0].outcome, StepOutcome::kFailed);
   EXPECT_TRUE(journal.entries().empty());
@@ -288,7 +288,7 @@ MemoryJournal SentButUnanswered(const Plan& plan) {
   for (int i = 0; i < 5; ++i) api.Then(tl::unexpected(error));
   api.upsert_error = error;
   MemoryJournal journal;
-  RunToCompletion(Apply(api, plan, journal));
+  RunSync(Apply(api, plan, journal));
   return journal;
 }
 
@@ -386,7 +386,7 @@ TEST(ReconcileTest, EntryTheReadCannotAnswerIsFailedWithCannotCheck) {
 JournalEntry DoneEntry(const Plan& plan) {
   FakeWriteApi api;
   MemoryJournal journal;
-  RunToCompletion(Apply(api, plan, journal));
+  RunSync(Apply(api, plan, journal));
   return journal.entries().at(0);
 }
 
@@ -441,7 +441,7 @@ TEST(RollbackTest, OnlyDoneEntriesRollBackAndACreatedRuleCannot) {
   FakeWriteApi api;
   api.sharing_rules = missing_rule.sharing_rules;
   MemoryJournal journal;
-  RunToCompletion(Apply(api, PlanFor(missing_rule), journal));
+  RunSync(Apply(api, PlanFor(missing_rule), journal));
   auto plan = PlanRollback(journal.entries().at(0), Snapshot());
   ASSERT_FALSE(plan.has_value());
   EXPECT_THAT(plan.error(), HasSubstr("deleteMetadata"));
@@ -450,10 +450,10 @@ TEST(RollbackTest, OnlyDoneEntriesRollBackAndACreatedRuleCannot) {
 TEST(RollbackTest, RollbackIsJournaledWithRollbackOfAndMarksTheOriginal) {
   FakeWriteApi api;
   MemoryJournal journal;
-  RunToCompletion(Apply(api, PlanFor(WithoutSetAssignment()), journal));
+  RunSync(Apply(api, PlanFor(WithoutSetAssignment()), journal));
   const std::int64_t original = journal.entries().at(0).id;
 
-  auto result = RunToCompletion(Rollback(api, journal, original, Snapshot()));
+  auto result = RunSync(Rollback(api, journal, original, Snapshot()));
 
   ASSERT_TRUE(result.has_value()) << result.error();
   EXPECT_EQ(result->steps[0].outcome, StepOutcome::kDone);

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "salesforce/api.h"
+#include "tests/support/run_sync.h"
 
 namespace sfwarden::remediation::testing {
 
@@ -128,17 +129,6 @@ class FakeWriteApi : public salesforce::Api {
   int next_id_ = 0;
 };
 
-/// Runs `coroutine` to completion on a fresh io_context.
-template <class T>
-T RunToCompletion(boost::asio::awaitable<T> coroutine) {
-  boost::asio::io_context ioc;
-  std::optional<T> result;
-  boost::asio::co_spawn(ioc, std::move(coroutine), [&](std::exception_ptr e, T value) {
-    if (e) std::rethrow_exception(e);
-    result.emplace(std::move(value));
-  });
-  ioc.run();
-  return std::move(*result);
-}
+using sfwarden::testing::RunSync;
 
 }  // namespace sfwarden::remediation::testing
