@@ -692,4 +692,15 @@ std::string MonitorFingerprint(const OrgConfig& org) {
   return out.str();
 }
 
+std::string_view ToString(DriftEvent::Outcome outcome) {
+  switch (outcome) {
+    case DriftEvent::Outcome::kReported: return "reported";
+    case DriftEvent::Outcome::kRestored: return "restored";
+    case DriftEvent::Outcome::kFailed: return "failed";
+    case DriftEvent::Outcome::kPaused: return "paused";
+    case DriftEvent::Outcome::kOverBound: return "over_bound";
+  }
+  return "unknown";
+}
+
 }  // namespace sfwarden::daemon

@@ -37,6 +37,41 @@ struct NewObservations {
   std::vector<collectors::ApiUsageObservation> api_usage{};  // rows of newly taken log files
 };
 
+/// One drifted item of an enforcement cycle, as the other consumers (the alert rules) see
+/// it: plain strings, so that alerts/ need not include remediation/ (the daemon converts).
+struct DriftEvent {
+  enum class Outcome {
+    kReported,   // observe mode, alert-only kind, kind not enforced, user unavailable
+    kRestored,   // enforce mode: the write that puts it back succeeded
+    kFailed,     // enforce mode: the write failed or its outcome is unknown
+    kPaused,     // flapping: enforcement of this item is paused
+    kOverBound,  // the cycle's drift exceeded max_changes_per_cycle: nothing applied
+  };
+  std::string user{};     // the integration user it concerns; "" for permission-set
+                          // contents, sharing rules and org-wide defaults
+  std::string kind{};     // remediation::ToString(DriftKind), e.g. "missing_public_group_membership"
+  std::string key{};      // stable across cycles (remediation::DriftItem::key)
+  std::string subject{};  // username, permission set or object
+  std::string item{};     // the set / group / permission / field / rule
+  std::string expected{};
+  std::string actual{};
+  std::string changed_by{};  // actor's username from the audit trail; "" when unknown
+  std::optional<collectors::Time> changed_at{};
+  std::string disposition{};  // remediation::ToString(Disposition): "enforce", "alert_only", ...
+  Outcome outcome = Outcome::kReported;
+  std::string error{};  // why it failed; empty otherwise
+};
+std::string_view ToString(DriftEvent::Outcome outcome);  // "reported", "restored", ...
+
+/// The drift found by one comparison of an org's permission state with its baseline
+/// (after every full permission read); `items` empty means the org matches its baseline
+/// (so open drift alerts resolve).
+struct DriftCycle {
+  std::string org{};
+  collectors::Time read_at{};
+  std::vector<DriftEvent> items{};
+};
+
 /// THE HOOK POINT for the consumers that do not exist yet (alert rules, drift engine):
 /// implement this and pass it to the OrgMonitor (the daemon's Runtime keeps the list).
 /// Called on the io_context thread after the observations are persisted and the metrics
@@ -51,6 +86,8 @@ class ObservationSink {
   /// After every successful full permission read.
   virtual void OnPermissions(std::string_view org,
                              const collectors::PermissionSnapshot& snapshot) = 0;
+  /// After every drift comparison (see DriftCycle), in enforce mode after the writes.
+  virtual void OnDrift(const DriftCycle& /*cycle*/) {}
 };
 
 /// Tunables the tests shorten; the defaults are for production.
