@@ -76,6 +76,9 @@ class Api {
       std::vector<nlohmann::json> records, bool all_or_none) = 0;
   virtual boost::asio::awaitable<tl::expected<std::vector<SaveResult>, ApiError>> DeleteCollection(
       std::vector<std::string> ids, bool all_or_none) = 0;
+  /// GET /limits. Also the governor's recovery probe: while the floor or a 403 stop refuses
+  /// other calls it still goes out once per BudgetConfig::probe_interval, and an answer
+  /// with DailyApiRequests left lifts the stop. Poll it on a schedule.
   virtual boost::asio::awaitable<tl::expected<Limits, ApiError>> GetLimits() = 0;
   /// Streams an EventLogFile blob (the record's LogFile path) through the CSV parser;
   /// `rows` gets the header row first. Returns the number of rows.

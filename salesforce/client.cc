@@ -305,10 +305,16 @@ struct Client::Impl {
         return call.sink(chunk);
       };
     }
+    // A probe is admitted once: its retries and re-authentication are the same probe,
+    // not a new one within the probe interval.
+    bool probe_admitted = false;
     for (int attempt = 1;; ++attempt) {
-      if (auto admitted = governor.Admit(call.priority); !admitted) {
-        Count(call.kind, Outcome(admitted.error()));
-        co_return tl::unexpected(admitted.error());
+      if (!probe_admitted) {
+        if (auto admitted = governor.Admit(call.priority); !admitted) {
+          Count(call.kind, Outcome(admitted.error()));
+          co_return tl::unexpected(admitted.error());
+        }
+        probe_admitted = call.priority == CallPriority::kProbe;
       }
       if (auto auth = co_await EnsureToken(); !auth) co_return tl::unexpected(auth.error());
       const std::string used_token = token->access_token;
@@ -326,7 +332,7 @@ struct Client::Impl {
         if (call.body) request.headers.emplace_back("Content-Type", call.content_type);
       }
       if (call.body) request.body = call.body(token->access_token);
-      governor.RecordCall();
+      governor.RecordCall(call.priority);
       auto start = std::chrono::steady_clock::now();
       auto response = co_await transport.Send(request, sink);
       Observe(call.kind, start);
@@ -335,7 +341,7 @@ struct Client::Impl {
       if (response) {
         TrackUsage(*response);
         if (response->status >= 200 && response->status < 300) {
-          governor.OnSuccess();
+          governor.OnSuccess(call.priority);  // TrackUsage came first: a probe is judged on it
           Count(call.kind, "success");
           co_return std::move(*response);
         }
@@ -653,12 +659,16 @@ asio::awaitable<tl::expected<std::vector<SaveResult>, ApiError>> Client::DeleteC
                                         &Impl::DecodeCollectionResults);
 }
 
+// The governor's probe: let through (rate-limited) while the floor or a 403 stop refuses
+// other calls, so that the allowance is seen to recover and the stop is lifted.
 asio::awaitable<tl::expected<Limits, ApiError>> Client::GetLimits() {
-  Impl::Call call = Impl::MakeCall("GET", impl_->DataPath("limits"), "limits");
+  Impl::Call call =
+      Impl::MakeCall("GET", impl_->DataPath("limits"), "limits", CallPriority::kProbe);
   auto limits = co_await impl_->SendAndDecode(std::move(call), &DecodeLimits);
   if (limits) {
     if (auto it = limits->find("DailyApiRequests"); it != limits->end()) {
       impl_->governor.ObserveUsage({it->second.value.used(), it->second.value.max});
+      impl_->governor.OnSuccess(CallPriority::kProbe);
     }
   }
   co_return limits;

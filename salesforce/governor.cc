@@ -36,8 +36,32 @@ std::optional<std::int64_t> Governor::OwnDailyBudget() const {
 
 bool Governor::limit_stopped() const { return stopped_until_ && clock_() < *stopped_until_; }
 
+std::optional<ApiError> Governor::FloorRefusal() const {
+  if (!last_usage_ || last_usage_->max <= 0) return std::nullopt;
+  auto floor = config_.stop_below_remaining * static_cast<double>(last_usage_->max);
+  if (static_cast<double>(last_usage_->remaining()) >= floor) return std::nullopt;
+  return MakeError(ErrorKind::kBudget,
+                   "org has " + std::to_string(last_usage_->remaining()) + " of " +
+                       std::to_string(last_usage_->max) +
+                       " daily API requests left, below the floor",
+                   "governor");
+}
+
+std::optional<ApiError> Governor::OwnBudgetRefusal() const {
+  auto budget = OwnDailyBudget();
+  if (!budget || OwnCallsLast24h() < *budget) return std::nullopt;
+  return MakeError(ErrorKind::kBudget,
+                   "sfwarden used its daily API budget (" + std::to_string(*budget) + " calls)",
+                   "governor");
+}
+
+bool Governor::ProbeDue() const {
+  return !last_probe_ || clock_() - *last_probe_ >= config_.probe_interval;
+}
+
 tl::expected<void, ApiError> Governor::Admit(CallPriority priority) const {
   if (limit_stopped()) {
+    if (priority == CallPriority::kProbe && ProbeDue() && !OwnBudgetRefusal()) return {};
     auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(*stopped_until_ - clock_());
     ApiError e = MakeError(ErrorKind::kLimitExceeded,
                            "org API allowance exhausted (403 REQUEST_LIMIT_EXCEEDED); calls "
@@ -48,25 +72,15 @@ tl::expected<void, ApiError> Governor::Admit(CallPriority priority) const {
     return tl::unexpected(e);
   }
   if (priority == CallPriority::kRequired) return {};
-  if (last_usage_ && last_usage_->max > 0) {
-    auto floor = config_.stop_below_remaining * static_cast<double>(last_usage_->max);
-    if (static_cast<double>(last_usage_->remaining()) < floor) {
-      return tl::unexpected(MakeError(ErrorKind::kBudget,
-                                      "org has " + std::to_string(last_usage_->remaining()) +
-                                          " of " + std::to_string(last_usage_->max) +
-                                          " daily API requests left, below the floor",
-                                      "governor"));
-    }
+  if (auto refused = FloorRefusal(); refused && !(priority == CallPriority::kProbe && ProbeDue())) {
+    return tl::unexpected(*refused);
   }
-  if (auto budget = OwnDailyBudget(); budget && OwnCallsLast24h() >= *budget) {
-    return tl::unexpected(MakeError(
-        ErrorKind::kBudget,
-        "sfwarden used its daily API budget (" + std::to_string(*budget) + " calls)", "governor"));
-  }
+  if (auto refused = OwnBudgetRefusal()) return tl::unexpected(*refused);
   return {};
 }
 
-void Governor::RecordCall() {
+void Governor::RecordCall(CallPriority priority) {
+  if (priority == CallPriority::kProbe) last_probe_ = clock_();
   Expire();
   auto slot = HourSlot(clock_());
   if (hourly_.empty() || hourly_.back().first != slot) hourly_.emplace_back(slot, 0);
@@ -82,7 +96,11 @@ void Governor::OnLimitExceeded() {
   stopped_until_ = clock_() + current_pause_;
 }
 
-void Governor::OnSuccess() {
+void Governor::OnSuccess(CallPriority priority) {
+  if (priority == CallPriority::kProbe && last_usage_ && last_usage_->max > 0 &&
+      last_usage_->remaining() <= 0) {
+    return;  // the org answered the probe but has nothing left: stay stopped
+  }
   stopped_until_.reset();
   current_pause_ = std::chrono::seconds(0);
 }

@@ -6,7 +6,11 @@
 //  - optional calls are refused while the org's remaining allowance is below a floor, or
 //    while sfwarden's own calls in the last 24 h exceed its share of the daily allowance;
 //  - after a 403 REQUEST_LIMIT_EXCEEDED every call is refused for a pause (doubling on
-//    each repeat, up to max_pause); the first call after the pause is the probe.
+//    each repeat, up to max_pause); the first call after the pause is the probe;
+//  - while either stop holds, a probe call (GET /limits, CallPriority::kProbe) still goes
+//    out at most once per probe_interval, so that the stop is lifted as soon as the org's
+//    allowance has recovered: without it an org below the floor would never be read
+//    again, since the floor is judged on the last usage seen.
 // Single-threaded (the daemon's io_context); the clock is injected for tests.
 
 #include <chrono>
@@ -29,11 +33,15 @@ struct BudgetConfig {
   std::optional<std::int64_t> max_daily_calls;
   std::chrono::seconds limit_exceeded_pause{std::chrono::minutes(5)};
   std::chrono::seconds max_limit_exceeded_pause{std::chrono::hours(1)};
+  /// While stopped (floor or 403), at most one probe per this interval.
+  std::chrono::seconds probe_interval{std::chrono::minutes(5)};
 };
 
 enum class CallPriority {
   kOptional,  // polling reads: refused by the budget and the floor
   kRequired,  // authentication, remediation writes: refused only after a 403 limit stop
+  kProbe,     // GET /limits: kOptional, but let through once per probe_interval while
+              // the floor or a 403 stop refuses calls, never beyond sfwarden's own budget
 };
 
 class Governor {
@@ -44,14 +52,16 @@ class Governor {
 
   /// Ok when a call may be sent now; else kBudget (budget or floor) or kLimitExceeded.
   tl::expected<void, ApiError> Admit(CallPriority priority) const;
-  /// One request was sent to the org (counts against sfwarden's own budget).
-  void RecordCall();
+  /// One request was sent to the org (counts against sfwarden's own budget). A kProbe
+  /// call starts the next probe_interval.
+  void RecordCall(CallPriority priority = CallPriority::kOptional);
   /// The org's usage, from Sforce-Limit-Info or /limits DailyApiRequests.
   void ObserveUsage(UsageCount usage);
   /// The org answered 403 REQUEST_LIMIT_EXCEEDED.
   void OnLimitExceeded();
-  /// A call succeeded: a limit stop (if any) is over.
-  void OnSuccess();
+  /// A call succeeded: a limit stop (if any) is over. For a kProbe call only when the
+  /// last usage seen (observe the probe's answer first) shows allowance left.
+  void OnSuccess(CallPriority priority = CallPriority::kRequired);
 
   std::int64_t OwnCallsLast24h() const;
   /// The number of own calls allowed per 24 h, when the org's allowance is known.
@@ -61,6 +71,9 @@ class Governor {
 
  private:
   void Expire() const;
+  std::optional<ApiError> FloorRefusal() const;
+  std::optional<ApiError> OwnBudgetRefusal() const;
+  bool ProbeDue() const;
 
   BudgetConfig config_;
   Clock clock_;
@@ -69,6 +82,7 @@ class Governor {
   mutable std::deque<std::pair<std::int64_t, std::int64_t>> hourly_;
   std::optional<std::chrono::system_clock::time_point> stopped_until_;
   std::chrono::seconds current_pause_{0};
+  std::optional<std::chrono::system_clock::time_point> last_probe_;
 };
 
 }  // namespace sfwarden::salesforce

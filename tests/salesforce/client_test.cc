@@ -466,6 +466,87 @@ TEST_F(ClientTest, RequestLimitExceededStopsCallsToTheOrg) {
   EXPECT_EQ(transport.requests.size(), sent);  // refused locally
 }
 
+// An org whose DailyApiRequests usage the test sets; at the allowance it answers 403.
+struct UsageOrg {
+  int used = 0;
+  int max = 15000;
+  mutable int unavailable = 0;  // the next N requests get a bare 503
+  std::string Header() const {
+    return "api-usage=" + std::to_string(used) + "/" + std::to_string(max);
+  }
+  Response Answer(const HttpRequest& r) const {
+    if (unavailable > 0) {
+      --unavailable;
+      return Reply(503, "");
+    }
+    if (used >= max) {
+      return Reply(403, Example("composed-rest-error-403-request-limit-exceeded.json"),
+                   {{"Sforce-Limit-Info", Header()}});
+    }
+    if (r.url.find("/limits") != std::string::npos) {
+      nlohmann::json limits = {{"DailyApiRequests", {{"Max", max}, {"Remaining", max - used}}}};
+      return Reply(200, limits.dump(), {{"Sforce-Limit-Info", Header()}});
+    }
+    return Reply(200, Example("rest-query-empty.json"), {{"Sforce-Limit-Info", Header()}});
+  }
+};
+
+TEST_F(ClientTest, LimitsProbeLiftsALimitStopOnceTheAllowanceRecovers) {
+  std::chrono::system_clock::time_point now =
+      std::chrono::sys_days{std::chrono::year(2024) / 1 / 2} + std::chrono::hours(10);
+  UsageOrg org{.used = 15000};
+  auto transport = Org([&](const HttpRequest& r) { return org.Answer(r); });
+  ClientConfig config = Config();
+  config.budget.limit_exceeded_pause = std::chrono::minutes(30);
+  config.budget.probe_interval = std::chrono::minutes(5);
+  Client client(
+      ioc_, transport, registry_, config, [] { return 0.5; }, [&] { return now; });
+  std::vector<QueryPage> pages;
+  auto stopped = Run(QueryAll(client, "SELECT Id FROM User", &pages));
+  ASSERT_FALSE(stopped);
+  EXPECT_EQ(stopped.error().kind, ErrorKind::kLimitExceeded);
+  auto sent = transport.requests.size();
+  EXPECT_EQ(Run(QueryAll(client, "SELECT Id FROM User", &pages)).error().kind,
+            ErrorKind::kLimitExceeded);
+  EXPECT_EQ(transport.requests.size(), sent);  // refused locally
+
+  EXPECT_EQ(Run(client.GetLimits()).error().kind, ErrorKind::kLimitExceeded);  // the probe
+  EXPECT_EQ(transport.requests.size(), sent + 1);
+  EXPECT_FALSE(Run(client.GetLimits()));  // the next probe is not due yet
+  EXPECT_EQ(transport.requests.size(), sent + 1);
+
+  org.used = 3000;  // the rolling window moved on
+  now += std::chrono::minutes(5);
+  auto limits = Run(client.GetLimits());
+  ASSERT_TRUE(limits) << limits.error();
+  EXPECT_FALSE(client.governor().limit_stopped());
+  EXPECT_TRUE(Run(QueryAll(client, "SELECT Id FROM User", &pages)));
+}
+
+TEST_F(ClientTest, LimitsProbeLiftsTheFloorStopOnceTheAllowanceRecovers) {
+  std::chrono::system_clock::time_point now =
+      std::chrono::sys_days{std::chrono::year(2024) / 1 / 2} + std::chrono::hours(10);
+  UsageOrg org{.used = 14000};  // 1,000 left: below the 10% floor
+  auto transport = Org([&](const HttpRequest& r) { return org.Answer(r); });
+  ClientConfig config = Config();
+  config.budget.probe_interval = std::chrono::minutes(5);
+  Client client(
+      ioc_, transport, registry_, config, [] { return 0.5; }, [&] { return now; });
+  std::vector<QueryPage> pages;
+  ASSERT_TRUE(Run(QueryAll(client, "SELECT Id FROM User", &pages)));  // learns the usage
+  EXPECT_EQ(Run(QueryAll(client, "SELECT Id FROM User", &pages)).error().kind, ErrorKind::kBudget);
+  ASSERT_TRUE(Run(client.GetLimits()));  // the probe goes out, still below the floor
+  auto sent = transport.requests.size();
+  EXPECT_EQ(Run(client.GetLimits()).error().kind, ErrorKind::kBudget);  // not due yet
+  EXPECT_EQ(transport.requests.size(), sent);
+
+  org.used = 2000;
+  org.unavailable = 1;  // the probe's retry is the same probe, not refused as a new one
+  now += std::chrono::minutes(5);
+  ASSERT_TRUE(Run(client.GetLimits()));
+  EXPECT_TRUE(Run(QueryAll(client, "SELECT Id FROM User", &pages)));
+}
+
 TEST_F(ClientTest, LimitInfoHeaderFeedsTheGovernorAndMetrics) {
   auto transport = Org([](const HttpRequest&) {
     return Reply(

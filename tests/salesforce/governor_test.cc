@@ -89,5 +89,59 @@ TEST_F(GovernorTest, LimitExceededStopsAllCallsUntilThePauseEnds) {
   EXPECT_TRUE(g.Admit(CallPriority::kRequired));
 }
 
+TEST_F(GovernorTest, ProbeGoesOutOncePerIntervalBelowTheFloorAndItsReadingLiftsTheStop) {
+  BudgetConfig config = Config(0.5, 0.10);
+  config.probe_interval = minutes(5);
+  Governor g(config, clock_);
+  g.ObserveUsage({9500, 10000});
+  ASSERT_EQ(g.Admit(CallPriority::kOptional).error().kind, ErrorKind::kBudget);
+  ASSERT_TRUE(g.Admit(CallPriority::kProbe));
+  g.RecordCall(CallPriority::kProbe);
+  EXPECT_EQ(g.Admit(CallPriority::kProbe).error().kind, ErrorKind::kBudget);  // not yet due
+  now_ += minutes(5);
+  ASSERT_TRUE(g.Admit(CallPriority::kProbe));
+  g.RecordCall(CallPriority::kProbe);
+  g.ObserveUsage({2000, 10000});  // the probe's answer: usage left the 24 h window
+  EXPECT_TRUE(g.Admit(CallPriority::kOptional));
+}
+
+TEST_F(GovernorTest, ProbeDuringALimitStopLiftsItOnlyWhenAllowanceIsLeft) {
+  BudgetConfig config;
+  config.limit_exceeded_pause = minutes(30);
+  config.probe_interval = minutes(5);
+  Governor g(config, clock_);
+  g.ObserveUsage({15000, 15000});
+  g.OnLimitExceeded();
+  EXPECT_EQ(g.Admit(CallPriority::kRequired).error().kind, ErrorKind::kLimitExceeded);
+  ASSERT_TRUE(g.Admit(CallPriority::kProbe));
+  g.RecordCall(CallPriority::kProbe);
+  g.OnSuccess(CallPriority::kProbe);  // answered, but nothing left
+  EXPECT_TRUE(g.limit_stopped());
+  EXPECT_EQ(g.Admit(CallPriority::kProbe).error().kind, ErrorKind::kLimitExceeded);
+  now_ += minutes(5);
+  ASSERT_TRUE(g.Admit(CallPriority::kProbe));
+  g.RecordCall(CallPriority::kProbe);
+  g.ObserveUsage({3000, 15000});
+  g.OnSuccess(CallPriority::kProbe);
+  EXPECT_FALSE(g.limit_stopped());
+  EXPECT_TRUE(g.Admit(CallPriority::kOptional));
+}
+
+TEST_F(GovernorTest, ProbeNeverExceedsOwnBudget) {
+  Governor g(Config(0.001, 0.10), clock_);
+  g.ObserveUsage({9500, 10000});  // below the floor; own budget: 10 calls a day
+  for (int i = 0; i < 10; ++i) g.RecordCall();
+  EXPECT_EQ(g.Admit(CallPriority::kProbe).error().kind, ErrorKind::kBudget);
+  g.OnLimitExceeded();
+  EXPECT_EQ(g.Admit(CallPriority::kProbe).error().kind, ErrorKind::kLimitExceeded);
+}
+
+TEST_F(GovernorTest, ProbeIsAnOrdinaryOptionalCallWhenNothingIsStopped) {
+  Governor g(Config(0.5, 0.10), clock_);
+  g.ObserveUsage({100, 10000});
+  g.RecordCall(CallPriority::kProbe);
+  EXPECT_TRUE(g.Admit(CallPriority::kProbe));  // no interval outside a stop
+}
+
 }  // namespace
 }  // namespace sfwarden::salesforce

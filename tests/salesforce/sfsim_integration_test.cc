@@ -221,6 +221,57 @@ TEST_F(SfsimIntegrationTest, ClientCredentialsAndLimits) {
   EXPECT_EQ(app_max, 5000);
 }
 
+TEST_F(SfsimIntegrationTest, LimitsProbeResumesCallsAfterTheFloorAndALimitStop) {
+  HttpTransport transport(ioc_, Options());
+  auto now = std::chrono::system_clock::now();
+  ClientConfig config = Config(AuthConfig::Flow::kClientCredentials);
+  config.budget.probe_interval = 5min;
+  Client client(
+      ioc_, transport, registry_, config, [] { return 0.5; }, [&] { return now; });
+  auto query = [&] { return Records(client, "SELECT Id FROM User"); };
+  ASSERT_TRUE(query());
+
+  // Another integration spends the org down to 500 of 15,000: below the 10% floor.
+  sim_->Control("POST", "/__sim/api-usage", {{"username", "admin@acme.example"}, {"calls", 14500}});
+  ASSERT_TRUE(Run(client.GetLimits()));
+  EXPECT_EQ(query().error().kind, ErrorKind::kBudget);
+  sim_->Control("POST", "/__sim/clock", {{"advance", "1d"}});  // the usage leaves the window
+  now += 5min;
+  auto recovered = Run(client.GetLimits());  // the probe sees the allowance back
+  ASSERT_TRUE(recovered) << recovered.error();
+  ASSERT_TRUE(query());
+
+  // Now it is used up: 403 REQUEST_LIMIT_EXCEEDED stops every call.
+  auto used = sim_->Control("GET", "/__sim/counters")["daily_api_requests"]["used"].get<int>();
+  sim_->Control("POST", "/__sim/api-usage",
+                {{"username", "admin@acme.example"}, {"calls", 15000 - used}});
+  EXPECT_EQ(query().error().kind, ErrorKind::kLimitExceeded);
+  EXPECT_TRUE(client.governor().limit_stopped());
+  auto sent = [&] {  // requests that went out: each one's duration is observed
+    std::uint64_t n = 0;
+    for (const auto& family : registry_.Collect()) {
+      if (family.name != "sfwarden_salesforce_request_duration_seconds") continue;
+      for (const auto& m : family.metric) n += m.histogram.sample_count;
+    }
+    return n;
+  };
+  auto before = sent();
+  EXPECT_EQ(query().error().kind, ErrorKind::kLimitExceeded);  // refused locally
+  EXPECT_EQ(sent(), before);
+  now += 5min;
+  EXPECT_FALSE(Run(client.GetLimits()));  // the probe: the org still answers 403
+  EXPECT_EQ(sent(), before + 1);
+  EXPECT_FALSE(Run(client.GetLimits()));  // the next one is not due
+  EXPECT_EQ(sent(), before + 1);
+  sim_->Control("POST", "/__sim/clock", {{"advance", "1d"}});
+  now += 5min;
+  auto limits = Run(client.GetLimits());
+  ASSERT_TRUE(limits) << limits.error();
+  EXPECT_GT(limits->at("DailyApiRequests").value.remaining, 14000);
+  EXPECT_FALSE(client.governor().limit_stopped());
+  EXPECT_TRUE(query());
+}
+
 TEST_F(SfsimIntegrationTest, BadKeyWrongUserAndWrongSecretAreAuthErrors) {
   HttpTransport transport(ioc_, Options());
   std::ifstream other(certs_->server_key);
