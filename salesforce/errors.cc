@@ -40,6 +40,8 @@ std::string_view ToString(ErrorKind kind) {
       return "limit_exceeded";
     case ErrorKind::kOutcomeUnknown:
       return "outcome_unknown";
+    case ErrorKind::kCancelled:
+      return "cancelled";
   }
   return "unknown";
 }

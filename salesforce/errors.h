@@ -26,6 +26,10 @@ enum class ErrorKind {
   // it may or may not have been applied. Never retried; the caller must check (query for
   // the record it meant to create) before sending it again.
   kOutcomeUnknown,
+  // The transport was cancelled (HttpTransport::CancelAll, at shutdown) while the call was
+  // in flight or before it started. Not retried; like kOutcomeUnknown, a write that was
+  // already sent (request_sent) may have been applied.
+  kCancelled,
 };
 
 std::string_view ToString(ErrorKind kind);

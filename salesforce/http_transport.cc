@@ -18,6 +18,7 @@
 #include <cstdlib>
 #include <map>
 #include <memory>
+#include <set>
 #include <stdexcept>
 
 #include "salesforce/detail/gzip.h"
@@ -47,6 +48,19 @@ struct Connection {
 
   beast::tcp_stream& lowest() { return tls ? beast::get_lowest_layer(*tls) : *plain; }
 };
+
+// One Send() in flight: what CancelAll() has to interrupt at the step it is in.
+struct Inflight {
+  asio::steady_timer* resolve_wait = nullptr;  // while resolving
+  beast::tcp_stream* stream = nullptr;         // connecting, proxy, TLS, exchange
+};
+
+ApiError Cancelled(const std::string& context, bool request_sent) {
+  ApiError e =
+      MakeError(ErrorKind::kCancelled, "cancelled: the transport is shutting down", context);
+  e.request_sent = request_sent;
+  return e;
+}
 
 ApiError NetError(const beast::error_code& ec, std::string_view step, const std::string& context) {
   ApiError e;
@@ -123,7 +137,7 @@ struct HttpTransport::Impl {
   // error at once, and the late answer lands in `pending` (shared with the completion
   // handler, which may outlive this coroutine) and is dropped.
   asio::awaitable<tl::expected<tcp::resolver::results_type, ApiError>> Resolve(
-      const detail::Url& hop, milliseconds limit, const std::string& context) {
+      const detail::Url& hop, milliseconds limit, const std::string& context, Inflight& flight) {
     struct Pending {
       explicit Pending(asio::io_context& io) : resolver(io), timer(io) {}
       tcp::resolver resolver;
@@ -134,18 +148,38 @@ struct HttpTransport::Impl {
     };
     auto pending = std::make_shared<Pending>(ioc);
     pending->timer.expires_after(limit);
-    pending->resolver.async_resolve(
-        hop.host, hop.port,
-        [pending](const beast::error_code& ec, tcp::resolver::results_type results) {
-          pending->ec = ec;
-          pending->results = std::move(results);
-          pending->done = true;
-          pending->timer.cancel();
-        });
-    beast::error_code ignored;  // operation_aborted: the answer came first
+    auto answer = [pending](const beast::error_code& ec, tcp::resolver::results_type results) {
+      pending->ec = ec;
+      pending->results = std::move(results);
+      pending->done = true;
+      pending->timer.cancel();
+    };
+    if (options.resolve_for_test) {
+      options.resolve_for_test(
+          hop.host, hop.port,
+          [answer, host = hop.host, port = hop.port](std::vector<std::string> addresses) {
+            std::vector<tcp::endpoint> endpoints;
+            for (const auto& a : addresses) {
+              beast::error_code bad;
+              auto address = asio::ip::make_address(a, bad);
+              if (!bad)
+                endpoints.emplace_back(address, static_cast<unsigned short>(std::stoi(port)));
+            }
+            beast::error_code ec;
+            if (endpoints.empty()) ec = asio::error::host_not_found;
+            answer(ec, tcp::resolver::results_type::create(endpoints.begin(), endpoints.end(), host,
+                                                           port));
+          });
+    } else {
+      pending->resolver.async_resolve(hop.host, hop.port, answer);
+    }
+    beast::error_code ignored;  // operation_aborted: the answer came first (or CancelAll)
+    flight.resolve_wait = &pending->timer;
     co_await pending->timer.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+    flight.resolve_wait = nullptr;
     if (!pending->done) {
       pending->resolver.cancel();  // drops the lookup if it has not started yet
+      if (cancelled) co_return tl::unexpected(Cancelled(context, false));
       co_return tl::unexpected(NetError(beast::error::timeout, "resolving " + hop.host, context));
     }
     if (pending->ec) {
@@ -191,7 +225,7 @@ struct HttpTransport::Impl {
 
   asio::awaitable<tl::expected<std::unique_ptr<Connection>, ApiError>> Connect(
       const detail::Url& url, const std::string& key, const std::string& context,
-      Clock::time_point deadline) {
+      Clock::time_point deadline, Inflight& flight) {
     auto conn = std::make_unique<Connection>();
     conn->key = key;
     bool use_proxy =
@@ -201,10 +235,11 @@ struct HttpTransport::Impl {
     // The connect timeout covers resolving and connecting together.
     auto connect_deadline = std::min(deadline, Clock::now() + options.connect_timeout);
     auto endpoints =
-        co_await Resolve(hop, Step(options.connect_timeout, connect_deadline), context);
+        co_await Resolve(hop, Step(options.connect_timeout, connect_deadline), context, flight);
     if (!endpoints) co_return tl::unexpected(endpoints.error());
     ++opened;
     auto stream = std::make_unique<beast::tcp_stream>(ioc);
+    flight.stream = stream.get();
     stream->expires_after(Step(options.connect_timeout, connect_deadline));
     co_await stream->async_connect(*endpoints, asio::redirect_error(asio::use_awaitable, ec));
     if (ec) co_return tl::unexpected(NetError(ec, "connecting to " + hop.Authority(), context));
@@ -239,6 +274,7 @@ struct HttpTransport::Impl {
     }
     conn->tls =
         std::make_unique<beast::ssl_stream<beast::tcp_stream>>(std::move(*stream), tls_context);
+    flight.stream = &conn->lowest();  // `stream` was moved from
     asio::ip::make_address(url.host, ec);
     bool is_ip = !ec;
     ec = {};
@@ -379,16 +415,26 @@ struct HttpTransport::Impl {
       co_return tl::unexpected(MakeError(
           ErrorKind::kTransport, "plain http is allowed only for loopback hosts", request.context));
     }
+    if (cancelled) co_return tl::unexpected(Cancelled(request.context, false));
+    Inflight flight;
+    inflight.insert(&flight);
+    struct Leave {
+      ~Leave() { impl->inflight.erase(flight); }
+      Impl* impl;
+      Inflight* flight;
+    } leave{this, &flight};
     auto deadline = Clock::now() + options.total_timeout;
     std::string key = url->scheme + "://" + url->Authority();
     for (int attempt = 0;; ++attempt) {
       auto conn = TakeIdle(key);
       bool reused = conn != nullptr;
       if (!conn) {
-        auto fresh = co_await Connect(*url, key, request.context, deadline);
+        auto fresh = co_await Connect(*url, key, request.context, deadline, flight);
+        if (!fresh && cancelled) co_return tl::unexpected(Cancelled(request.context, false));
         if (!fresh) co_return tl::unexpected(fresh.error());
         conn = std::move(*fresh);
       }
+      flight.stream = &conn->lowest();
       bool got_bytes = false;
       bool keep_alive = false;
       // No co_await inside ?: — GCC 12 miscompiles it.
@@ -400,15 +446,17 @@ struct HttpTransport::Impl {
         result = co_await Exchange(*conn->plain, *conn, *url, request, sink, deadline, &got_bytes,
                                    &keep_alive);
       }
+      flight.stream = nullptr;
+      if (!result && cancelled) result = tl::unexpected(Cancelled(request.context, true));
       // A pooled connection the server closed while idle fails before any reply byte:
       // send once more on a fresh connection -- unless the request must not be repeated
       // (the server may have read and acted on it before closing).
-      if (!result && reused && !got_bytes && attempt == 0 && request.replayable &&
+      if (!result && !cancelled && reused && !got_bytes && attempt == 0 && request.replayable &&
           result.error().kind == ErrorKind::kTransport) {
         continue;
       }
       if (!result) result.error().request_sent = true;  // Exchange fails only after writing
-      if (result && keep_alive) {
+      if (result && keep_alive && !cancelled) {
         PutIdle(std::move(conn));
       } else {
         beast::error_code ignored;
@@ -426,6 +474,19 @@ struct HttpTransport::Impl {
   std::string proxy_authorization;  // "Basic ..." from HTTPS_PROXY's user-info (a secret)
   std::multimap<std::string, std::unique_ptr<Connection>> idle;
   std::size_t opened = 0;
+  bool cancelled = false;
+  std::set<Inflight*> inflight;  // borrowed from the Send() coroutines' frames
+
+  void CancelAll() {
+    cancelled = true;
+    idle.clear();
+    // Closing a socket or cancelling a timer completes its pending operation with
+    // operation_aborted (posted, never run inline); each Send() then sees `cancelled`.
+    for (Inflight* f : inflight) {
+      if (f->resolve_wait) f->resolve_wait->cancel();
+      if (f->stream) f->stream->close();
+    }
+  }
 };
 
 HttpTransport::HttpTransport(asio::io_context& ioc, TransportOptions options)
@@ -439,6 +500,10 @@ asio::awaitable<tl::expected<HttpResponse, ApiError>> HttpTransport::Send(HttpRe
 }
 
 void HttpTransport::CloseIdle() { impl_->idle.clear(); }
+
+void HttpTransport::CancelAll() { impl_->CancelAll(); }
+
+bool HttpTransport::cancelled() const { return impl_->cancelled; }
 
 std::size_t HttpTransport::connections_opened() const { return impl_->opened; }
 

@@ -10,14 +10,20 @@
 // request was written from those before (DNS, connect, TLS, proxy). A pooled connection
 // found dead is retried once on a fresh one only for replayable requests.
 //
+// Cancellation: CancelAll() (shutdown) ends every Send() in flight promptly with
+// ErrorKind::kCancelled, whatever step it is in (resolving, connecting, TLS, writing,
+// reading), and refuses later ones the same way.
+//
 // Lives on one io_context thread; not thread-safe. Several Send() coroutines may run at
 // once; each takes its own connection. Beast stays in the .cc (pimpl).
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "salesforce/transport.h"
 
@@ -42,6 +48,14 @@ struct TransportOptions {
   std::size_t max_idle_per_host = 4;
   std::chrono::seconds max_idle{std::chrono::seconds(50)};
   std::string user_agent = "sfwarden";
+
+  /// Test seam for name resolution (empty: getaddrinfo). Called on the io_context thread
+  /// with host and port; calls `done` with numeric addresses (an empty list: the name
+  /// does not resolve) at any later time on that thread, or never. The connect timeout
+  /// bounds the wait either way.
+  using ResolveDone = std::function<void(std::vector<std::string> addresses)>;
+  std::function<void(const std::string& host, const std::string& port, ResolveDone done)>
+      resolve_for_test;
 };
 
 /// HTTPS_PROXY/https_proxy and NO_PROXY/no_proxy from the environment into `options`.
@@ -60,6 +74,12 @@ class HttpTransport final : public Transport {
                                                                     BodySink sink = {}) override;
   /// Closes pooled idle connections (shutdown).
   void CloseIdle();
+  /// Shutdown: every Send() in flight ends promptly (once the io_context runs its
+  /// handlers) with kCancelled, request_sent telling whether the request had been
+  /// written; later Send() calls fail the same way at once. Idle connections are closed.
+  /// Cannot be undone: make a new transport to talk to the org again.
+  void CancelAll();
+  bool cancelled() const;
   /// Connections opened so far (for tests of keep-alive reuse).
   std::size_t connections_opened() const;
 

@@ -311,6 +311,22 @@ TEST_F(ClientTest, AttemptsAreBounded) {
   EXPECT_EQ(n, 3);
 }
 
+TEST_F(ClientTest, CancelledCallsAreNotRetried) {
+  auto transport = Org([](const HttpRequest&) -> Response {
+    ApiError e = MakeError(ErrorKind::kCancelled, "cancelled: the transport is shutting down");
+    e.request_sent = true;
+    return tl::unexpected(e);
+  });
+  Client client = MakeClient(transport, Config());
+  auto r = Run(client.Update("UserLogin", "0Yw1", {{"IsFrozen", true}}));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, ErrorKind::kCancelled);
+  EXPECT_EQ(transport.requests.size(), 2u);  // the login and one attempt
+  EXPECT_EQ(MetricValue("sfwarden_salesforce_calls_total",
+                        {{"kind", "sobject_update"}, {"outcome", "cancelled"}}),
+            1);
+}
+
 TEST_F(ClientTest, OtherClientErrorsAreNotRetried) {
   int n = 0;
   auto transport = Org([&](const HttpRequest&) {

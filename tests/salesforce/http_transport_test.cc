@@ -6,6 +6,8 @@
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include "tests/salesforce/async_test_util.h"
 #include "tests/salesforce/test_certs.h"
@@ -396,6 +398,124 @@ TEST_F(HttpTransportTest, UnresolvableHostFailsWithinTheConnectTimeout) {
             std::string::npos);
   EXPECT_FALSE(r.error().request_sent);
   EXPECT_LT(took, 1500ms);
+}
+
+TEST_F(HttpTransportTest, ConnectTimeoutCoversASlowNameResolution) {
+  TransportOptions::ResolveDone late;
+  auto options = FastOptions();
+  options.connect_timeout = 100ms;
+  options.resolve_for_test = [&](const std::string&, const std::string&,
+                                 TransportOptions::ResolveDone done) { late = std::move(done); };
+  HttpTransport transport(ioc_, options);
+  auto r = Get(transport, "https://slow-dns.sfwarden-test.example/services/data");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, ErrorKind::kTimeout) << r.error();
+  EXPECT_NE(r.error().message.find("resolving slow-dns.sfwarden-test.example"), std::string::npos);
+  EXPECT_FALSE(r.error().request_sent);
+  // The answer comes after all: it is dropped, nothing connects.
+  ASSERT_TRUE(late);
+  late({"127.0.0.1"});
+  ioc_.restart();
+  ioc_.poll();
+  EXPECT_EQ(transport.connections_opened(), 0u);
+}
+
+TEST_F(HttpTransportTest, ResolvedAddressesAreUsedAndAnEmptyAnswerIsATransportError) {
+  TestServer server(ioc_, [](const TestRequest&) { return TestReply{.body = "hi"}; });
+  auto options = FastOptions();
+  std::vector<std::string> answer = {"127.0.0.1"};
+  options.resolve_for_test = [&](const std::string& host, const std::string&,
+                                 TransportOptions::ResolveDone done) {
+    EXPECT_EQ(host, "localhost");
+    boost::asio::post(ioc_, [done, answer] { done(answer); });
+  };
+  HttpTransport transport(ioc_, options);
+  auto url = "http://localhost:" + std::to_string(server.port()) + "/x";
+  auto ok = Get(transport, url);
+  ASSERT_TRUE(ok) << ok.error();
+  EXPECT_EQ(ok->body, "hi");
+  answer.clear();
+  transport.CloseIdle();
+  auto r = Get(transport, url);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, ErrorKind::kTransport) << r.error();
+  EXPECT_NE(r.error().message.find("resolving localhost"), std::string::npos);
+}
+
+// CancelAll() from another coroutine on the same io_context once `after` has passed.
+void CancelLater(boost::asio::io_context& ioc, HttpTransport& transport,
+                 std::chrono::milliseconds after) {
+  auto timer = std::make_shared<boost::asio::steady_timer>(ioc, after);
+  timer->async_wait(
+      [timer, &transport](const boost::system::error_code&) { transport.CancelAll(); });
+}
+
+TEST_F(HttpTransportTest, CancelAllEndsARequestWaitingForItsReply) {
+  TestServer server(ioc_,
+                    [](const TestRequest&) { return TestReply{.body = "late", .delay = 5s}; });
+  auto options = FastOptions();
+  options.read_timeout = 30s;
+  options.total_timeout = 60s;
+  HttpTransport transport(ioc_, options);
+  CancelLater(ioc_, transport, 50ms);
+  auto r = Get(transport, Local(server));  // only the cancel can end it before the reply
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, ErrorKind::kCancelled) << r.error();
+  EXPECT_TRUE(r.error().request_sent);
+  EXPECT_FALSE(r.error().IsRetryable());
+  EXPECT_EQ(server.requests().size(), 1u);
+}
+
+TEST_F(HttpTransportTest, CancelAllEndsARequestWaitingForNameResolution) {
+  auto options = FastOptions();
+  options.connect_timeout = 30s;
+  options.total_timeout = 60s;
+  std::vector<TransportOptions::ResolveDone> pending;
+  options.resolve_for_test = [&](const std::string&, const std::string&,
+                                 TransportOptions::ResolveDone done) {
+    pending.push_back(std::move(done));
+  };
+  HttpTransport transport(ioc_, options);
+  CancelLater(ioc_, transport, 10ms);
+  auto r = Get(transport, "https://slow-dns.sfwarden-test.example/services/data");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, ErrorKind::kCancelled) << r.error();
+  EXPECT_FALSE(r.error().request_sent);
+  EXPECT_EQ(pending.size(), 1u);
+}
+
+TEST_F(HttpTransportTest, CancelAllEndsEveryConcurrentRequestAndRefusesLaterOnes) {
+  TestServer server(ioc_,
+                    [](const TestRequest&) { return TestReply{.body = "late", .delay = 5s}; });
+  auto options = FastOptions();
+  options.read_timeout = 30s;
+  options.total_timeout = 60s;
+  HttpTransport transport(ioc_, options);
+  std::vector<Result> results;
+  for (int i = 0; i < 3; ++i) {
+    HttpRequest request;
+    request.url = Local(server);
+    request.context = "GET test";
+    boost::asio::co_spawn(ioc_, transport.Send(request),
+                          [&](std::exception_ptr, Result r) { results.push_back(std::move(r)); });
+  }
+  CancelLater(ioc_, transport, 50ms);
+  auto last = Get(transport, Local(server));  // a fourth one, run to completion
+  EXPECT_EQ(last.error().kind, ErrorKind::kCancelled);
+  ioc_.restart();
+  ioc_.run_for(100ms);  // the spawned ones finish from their cancelled reads
+  ASSERT_EQ(results.size(), 3u);
+  for (const auto& r : results) {
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().kind, ErrorKind::kCancelled);
+  }
+  EXPECT_TRUE(transport.cancelled());
+  auto opened = transport.connections_opened();
+  auto after = Get(transport, Local(server));
+  ASSERT_FALSE(after);
+  EXPECT_EQ(after.error().kind, ErrorKind::kCancelled);
+  EXPECT_FALSE(after.error().request_sent);
+  EXPECT_EQ(transport.connections_opened(), opened);
 }
 
 TEST_F(HttpsTransportTest, ProxyRefusalIsATransportError) {
