@@ -411,7 +411,7 @@ struct HttpTransport::Impl {
       url.error().context = request.context;
       co_return tl::unexpected(url.error());
     }
-    if (url->scheme == "http" && !detail::IsLoopbackHost(url->host)) {
+    if (url->scheme == "http" && !options.allow_plain_http && !detail::IsLoopbackHost(url->host)) {
       co_return tl::unexpected(MakeError(
           ErrorKind::kTransport, "plain http is allowed only for loopback hosts", request.context));
     }

@@ -3,7 +3,7 @@
 // verification against the system trust store (plus an optional CA file), SNI,
 // keep-alive reuse per host, connect/read/overall deadlines, a response size cap, gzip
 // responses, and HTTPS_PROXY via CONNECT (NO_PROXY honoured). Plain http:// is accepted
-// only for loopback hosts (tests, demo).
+// only for loopback hosts (tests, demo), unless TransportOptions::allow_plain_http.
 //
 // Errors: a refused certificate (untrusted chain, wrong host name) is kTransport with
 // error_code "CERTIFICATE_VERIFY_FAILED". ApiError::request_sent tells failures after the
@@ -48,6 +48,9 @@ struct TransportOptions {
   std::size_t max_idle_per_host = 4;
   std::chrono::seconds max_idle{std::chrono::seconds(50)};
   std::string user_agent = "sfwarden";
+  // Plain http:// to any host, not only loopback. Never for Salesforce: for receivers the
+  // operator configured with an explicit http:// URL (an Alertmanager on the LAN).
+  bool allow_plain_http = false;
 
   /// Test seam for name resolution (empty: getaddrinfo). Called on the io_context thread
   /// with host and port; calls `done` with numeric addresses (an empty list: the name
