@@ -78,7 +78,7 @@ bool IsNetworkError(const ApiError& e) {
 // 5xx from something in front of Salesforce (load balancer, proxy) rather than a
 // Salesforce error body. A Salesforce error body means the request was refused as a whole.
 bool MayHaveBeenApplied(const ApiError& e) {
-  return (IsNetworkError(e) && e.request_sent) ||
+  return ((IsNetworkError(e) || e.kind == ErrorKind::kCancelled) && e.request_sent) ||
          (e.kind == ErrorKind::kHttp && e.http_status >= 500);
 }
 

@@ -325,6 +325,11 @@ TEST_F(ClientTest, CancelledCallsAreNotRetried) {
   EXPECT_EQ(MetricValue("sfwarden_salesforce_calls_total",
                         {{"kind", "sobject_update"}, {"outcome", "cancelled"}}),
             1);
+  // A create cancelled after it was written may have been applied.
+  auto created = Run(client.Create("PermissionSetAssignment", {{"AssigneeId", "005x"}}));
+  ASSERT_FALSE(created);
+  EXPECT_EQ(created.error().kind, ErrorKind::kOutcomeUnknown);
+  EXPECT_EQ(transport.requests.size(), 3u);
 }
 
 TEST_F(ClientTest, OtherClientErrorsAreNotRetried) {
