@@ -209,13 +209,14 @@ tl::expected<std::string, WriteError> Changes::Create(const std::string& object,
   }
   if (name == "GroupMember") {
     if (auto e = required({"GroupId", "UserOrGroupId"})) return tl::unexpected(*e);
+    // Unlike PermissionSetAssignment, a GroupMember that exists already is no error: "If
+    // you attempt to create a record that matches an existing record, the system simply
+    // returns the existing record" (Object Reference, GroupMember, Usage). Nothing
+    // changes, so nothing is audited.
     for (const auto& row : org.table(name).rows) {
       if (row["GroupId"] == rec["GroupId"] && row["UserOrGroupId"] == rec["UserOrGroupId"] &&
           !row.value("IsDeleted", false)) {
-        return tl::unexpected(
-            Err("DUPLICATE_VALUE",
-                "duplicate value found: <unknown> duplicates value on record with id: " +
-                    row["Id"].get<std::string>()));
+        return row["Id"].get<std::string>();
       }
     }
     json& row = org.Insert(name, rec, actor_);

@@ -13,6 +13,23 @@ std::string LimitInfoHeader(SimState& state, const std::string& app_name) {
   return h;
 }
 
+std::optional<Response> LimitExceeded(SimState& state, const std::string& app_name) {
+  EpochMs now = state.org.Now();
+  bool org_exhausted = state.usage.Used(now) >= state.org.settings.daily_api_requests;
+  // A connected app's own quota (LimitAllocationPerApp, LimitType TotalRequests: Object
+  // Reference "LimitAllocationPerApp", a pilot) refuses only that app's calls. The answer
+  // is assumed to be the org's own 403 REQUEST_LIMIT_EXCEEDED "TotalRequests Limit
+  // exceeded." (UNCONFIRMED: no public example of a per-app refusal was found).
+  const ConnectedApp* app = state.org.AppByName(app_name);
+  bool app_exhausted = app && app->daily_api_limit > 0 &&
+                       state.usage.UsedByApp(now, app_name) >= app->daily_api_limit;
+  if (!org_exhausted && !app_exhausted) return std::nullopt;
+  // composed-rest-error-403-request-limit-exceeded.json [WIRE.md §3]
+  Response r = ErrorResponse(403, "REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded.");
+  r.SetHeader("Sforce-Limit-Info", LimitInfoHeader(state, app_name));
+  return r;
+}
+
 Response HandleLimits(SimState& state) {
   EpochMs now = state.org.Now();
   auto limit = [](std::int64_t max, std::int64_t remaining) {

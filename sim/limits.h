@@ -1,6 +1,9 @@
 #pragma once
 // GET /services/data/vNN.0/limits [WIRE.md §4].
 
+#include <optional>
+#include <string>
+
 #include "sim/http.h"
 #include "sim/state.h"
 
@@ -12,6 +15,10 @@ namespace sfwarden::sim {
 /// rest-limits-with-per-app-entries.json). The other limits are static, with the values of
 /// rest-limits-simple-no-per-app.json.
 Response HandleLimits(SimState& state);
+
+/// 403 REQUEST_LIMIT_EXCEEDED when the org's DailyApiRequests, or the calling connected
+/// app's own allowance (daily_api_limit), is used up; nullopt when the call may proceed.
+std::optional<Response> LimitExceeded(SimState& state, const std::string& app_name);
 
 /// "api-usage=N/M" plus "; per-app-api-usage=u/m(appName=X)" for apps with a limit
 /// [WIRE.md §3].

@@ -42,6 +42,7 @@ Response QueryCursors::Page(Org& org, const std::string& id, const QueryCursor& 
 
 Response QueryCursors::FirstPage(Org& org, QueryCursor cursor, const std::string& locator_id) {
   if (cursor.result.size() <= cursor.batch_size) return Page(org, locator_id, cursor, 0);
+  cursor.opened_at = org.Now();
   while (open_.size() >= kMaxOpen) {
     open_.erase(order_.front());
     order_.pop_front();
@@ -58,6 +59,10 @@ Response QueryCursors::NextPage(Org& org, const std::string& locator) {
   try {
     offset = dash == std::string::npos ? 0 : std::stoul(locator.substr(dash + 1));
   } catch (const std::exception&) {
+    it = open_.end();
+  }
+  if (it != open_.end() && org.Now() - it->second.opened_at > kLifetimeMs) {
+    open_.erase(it);  // its id stays in order_ until evicted: erasing a missing key is a no-op
     it = open_.end();
   }
   if (it == open_.end() || offset == 0 || offset >= it->second.result.size()) {

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "sim/api_usage.h"
+#include "sim/limits.h"
 #include "sim/rest_handlers.h"
 #include "sim/rest_writes.h"
 #include "sim/sim.h"
@@ -205,6 +206,83 @@ Response HandleComposite(SimState& state, const Session& session, const Request&
     }
   }
   return JsonResponse(200, ordered_json{{"compositeResponse", out}});
+}
+
+// Composite Batch (REST API Developer Guide, resources_composite_batch and
+// requests_composite_batch; WIRE.md §6): subrequest urls are relative ("v60.0/sobjects/…",
+// also accepted with a leading "/" or as "/services/data/v60.0/…"), bodies go in
+// "richInput", each subrequest commits on its own, and "each subrequest counts against
+// rate limits" -- unlike /composite, which counts once. With haltOnError, the subrequests
+// after a 4xx/5xx get 412 BATCH_PROCESSING_HALTED and the batch still answers 200.
+Response HandleCompositeBatch(SimState& state, const Session& session, const Request& request,
+                              const std::string&) {
+  if (request.method != "POST")
+    return ErrorResponse(405, "METHOD_NOT_ALLOWED",
+                         "HTTP Method '" + request.method + "' not allowed. Allowed are POST");
+  json body = json::parse(request.body, nullptr, false);
+  if (!body.is_object() || !body.contains("batchRequests") || !body["batchRequests"].is_array())
+    return ErrorResponse(400, "JSON_PARSER_ERROR",
+                         "The request body must contain a batchRequests array");
+  const json& subs = body["batchRequests"];
+  // Error text for exceeding the limit is UNCONFIRMED.
+  if (subs.size() > kMaxSubrequests)
+    return ErrorResponse(400, "INVALID_FIELD",
+                         "Maximum number of subrequests is " + std::to_string(kMaxSubrequests));
+  // Malformed subrequests refuse the whole batch before anything runs (requests_composite_batch:
+  // "an invalid method or url field"); the error code is UNCONFIRMED.
+  std::vector<std::pair<std::string, std::string>> targets;  // version, rest
+  for (const auto& s : subs) {
+    std::string method = s.is_object() ? s.value("method", "") : "";
+    std::string url = s.is_object() ? s.value("url", "") : "";
+    if (url.rfind("/services/data/", 0) == 0) url = url.substr(15);
+    if (!url.empty() && url[0] == '/') url = url.substr(1);
+    auto parts = SplitDataUrl("/services/data/" + url);
+    if (!parts || (method != "GET" && method != "POST" && method != "PATCH" && method != "DELETE"))
+      return ErrorResponse(400, "INVALID_BATCH_REQUEST",
+                           "Invalid batch subrequest: method and url are required");
+    targets.push_back(*parts);
+  }
+  bool halt_on_error = body.value("haltOnError", false);
+  bool halted = false;
+  bool has_errors = false;
+  ordered_json results = ordered_json::array();
+  for (size_t i = 0; i < subs.size(); ++i) {
+    const json& s = subs[i];
+    auto& [version, rest] = targets[i];
+    if (halted) {
+      // The message text is UNCONFIRMED.
+      results.push_back({{"statusCode", 412},
+                         {"result", ErrorBody("BATCH_PROCESSING_HALTED",
+                                              "Batch processing halted per request")}});
+      continue;
+    }
+    // The envelope was counted by the caller as the first subrequest's call.
+    if (i > 0) {
+      if (auto refused = LimitExceeded(state, session.app_name)) {
+        results.push_back({{"statusCode", refused->status},
+                           {"result", ordered_json::parse(refused->body, nullptr, false)}});
+        has_errors = true;
+        halted = halt_on_error;
+        continue;
+      }
+      state.usage.Count(state.org.Now(), "POST composite/batch", session.user_id, session.app_name);
+    }
+    Request sub;
+    sub.method = s.value("method", "GET");
+    sub.target = "/services/data/v" + version + "/" + rest;
+    sub.peer_ip = request.peer_ip;
+    if (s.contains("richInput") && !s["richInput"].is_null()) sub.body = s["richInput"].dump();
+    state.usage.CountSubrequest(EndpointKey(sub.method, rest));
+    Response r = HandleRest(state, session, sub, version, rest.substr(0, rest.find('?')));
+    ordered_json result =
+        r.body.empty() ? ordered_json() : ordered_json::parse(r.body, nullptr, false);
+    results.push_back({{"statusCode", r.status}, {"result", result}});
+    if (r.status >= 400) {
+      has_errors = true;
+      halted = halt_on_error;
+    }
+  }
+  return JsonResponse(200, ordered_json{{"hasErrors", has_errors}, {"results", results}});
 }
 
 Response HandleCollections(SimState& state, const Session& session, const Request& request,

@@ -26,6 +26,7 @@ Response HandleRest(SimState& state, const Session& session, const Request& requ
   }
   if (path == "composite") return HandleComposite(state, session, request, version);
   if (path == "composite/sobjects") return HandleCollections(state, session, request, version);
+  if (path == "composite/batch") return HandleCompositeBatch(state, session, request, version);
   if (path == "sobjects" || StartsWith(path, "sobjects/"))
     return HandleSObjects(state, session, request, version, path);
   return ErrorResponse(404, "NOT_FOUND", "The requested resource does not exist");

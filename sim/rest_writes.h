@@ -17,6 +17,11 @@ Response HandleSObjects(SimState& state, const Session& session, const Request& 
 /// references; always HTTP 200 with per-subrequest results; the whole call counts once.
 Response HandleComposite(SimState& state, const Session& session, const Request& request,
                          const std::string& version);
+/// POST …/composite/batch: ≤25 independent subrequests, each committed on its own,
+/// haltOnError; HTTP 200 with {"hasErrors", "results": [{"statusCode", "result"}]}. Every
+/// subrequest counts against DailyApiRequests (the envelope's own count is the first).
+Response HandleCompositeBatch(SimState& state, const Session& session, const Request& request,
+                              const std::string& version);
 /// …/composite/sobjects: POST create, PATCH update, DELETE ?ids=; ≤200 records.
 Response HandleCollections(SimState& state, const Session& session, const Request& request,
                            const std::string& version);

@@ -29,7 +29,8 @@ std::string EndpointKey(const std::string& method, const std::string& rest_path)
   std::string path = rest_path.substr(0, rest_path.find('?'));
   while (!path.empty() && path.back() == '/') path.pop_back();
   auto first = path.substr(0, path.find('/'));
-  if (first == "sobjects" || (first == "composite" && path.rfind("composite/sobjects", 0) == 0)) {
+  if (first == "sobjects" || (first == "composite" && (path.rfind("composite/sobjects", 0) == 0 ||
+                                                       path.rfind("composite/batch", 0) == 0))) {
     // Keep the sObject name: "sobjects/PermissionSetAssignment".
     const size_t depth = 2;
     size_t pos = 0;
@@ -65,11 +66,7 @@ Response Sim::CountedCall(const Session& session, const Request& request,
   // too) over a rolling 24 h; at the limit Salesforce answers 403 REQUEST_LIMIT_EXCEEDED
   // [WIRE.md §3, §8; composed-rest-error-403-request-limit-exceeded.json].
   EpochMs now = org_->Now();
-  if (state_.usage.Used(now) >= org_->settings.daily_api_requests) {
-    Response r = ErrorResponse(403, "REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded.");
-    r.SetHeader("Sforce-Limit-Info", LimitInfoHeader(state_, session.app_name));
-    return r;
-  }
+  if (auto refused = LimitExceeded(state_, session.app_name)) return *refused;
   state_.usage.Count(now, EndpointKey(request.method, rest), session.user_id, session.app_name);
   Response r = HandleRest(state_, session, request, version, rest);
   r.SetHeader("Sforce-Limit-Info", LimitInfoHeader(state_, session.app_name));

@@ -28,6 +28,7 @@ TEST(ApiUsageTest, EndpointKeys) {
             "DELETE sobjects/PermissionSetAssignment");
   EXPECT_EQ(EndpointKey("POST", "composite/sobjects"), "POST composite/sobjects");
   EXPECT_EQ(EndpointKey("POST", "composite"), "POST composite");
+  EXPECT_EQ(EndpointKey("POST", "composite/batch"), "POST composite/batch");
 }
 
 class LimitsTest : public ::testing::Test {
@@ -78,6 +79,32 @@ TEST_F(LimitsTest, ExhaustedAllowanceIs403UntilTheWindowMoves) {
   f_.org().clock().Advance(24 * 3'600'000 + 60'000);
   token_ = f_.Login();
   EXPECT_EQ(Get("/services/data/v60.0/limits").status, 200);
+}
+
+TEST_F(LimitsTest, AConnectedAppsOwnAllowanceRefusesOnlyItsCalls) {
+  auto token = f_.Call("POST", "/services/oauth2/token",
+                       "grant_type=client_credentials&client_id=cc-client&client_secret=cc-secret");
+  std::string cc = json::parse(token.body)["access_token"];
+  for (auto& app : f_.org().apps) {
+    if (app.name == "cc-app") app.daily_api_limit = 2;
+  }
+  EXPECT_EQ(f_.Call("GET", "/services/data/v60.0/limits", "", cc).status, 200);
+  EXPECT_EQ(f_.Call("GET", "/services/data/v60.0/limits", "", cc).status, 200);
+  auto refused = f_.Call("GET", "/services/data/v60.0/limits", "", cc);
+  EXPECT_EQ(refused.status, 403);
+  EXPECT_EQ(json::parse(refused.body)[0]["errorCode"], "REQUEST_LIMIT_EXCEEDED");
+  EXPECT_EQ(refused.Header("Sforce-Limit-Info"),
+            "api-usage=2/1000; per-app-api-usage=2/2(appName=cc-app)");
+  // Another app's session still works; the refused call was not counted.
+  auto other = Get("/services/data/v60.0/limits");
+  EXPECT_EQ(other.status, 200);
+  EXPECT_EQ(other.Header("Sforce-Limit-Info"), "api-usage=3/1000");
+  f_.org().clock().Advance(24 * 3'600'000 + 60'000);
+  auto renewed =
+      f_.Call("POST", "/services/oauth2/token",
+              "grant_type=client_credentials&client_id=cc-client&client_secret=cc-secret");
+  cc = json::parse(renewed.body)["access_token"];
+  EXPECT_EQ(f_.Call("GET", "/services/data/v60.0/limits", "", cc).status, 200);
 }
 
 }  // namespace

@@ -22,6 +22,27 @@ TEST(RestQueryTest, RequiresAValidSession) {
   EXPECT_EQ(f.Call("GET", Q("SELECT Id FROM User"), "", token).status, 401);
 }
 
+TEST(RestQueryTest, CursorsAreNotCappedPerUserAndExpireTwoDaysAfterTheirQuery) {
+  SimFixture f;
+  std::string token = f.Login();
+  for (int i = 0; i < 4; ++i) f.Login();
+  std::vector<std::string> next;
+  for (int i = 0; i < 12; ++i) {  // more than the 10 per user of API < 56.0
+    auto page = json::parse(f.Call("GET", Q("SELECT Id FROM LoginHistory"), "", token,
+                                   {{"sforce-query-options", "batchSize=2"}})
+                                .body);
+    next.push_back(page["nextRecordsUrl"]);
+  }
+  EXPECT_EQ(f.Call("GET", next.front(), "", token).status, 200);  // the oldest still works
+  f.org().clock().Advance(47 * 3'600'000);
+  token = f.Login();
+  EXPECT_EQ(f.Call("GET", next.back(), "", token).status, 200);
+  f.org().clock().Advance(3'600'000 + 1000);
+  auto expired = f.Call("GET", next.back(), "", token);
+  EXPECT_EQ(expired.status, 400);
+  EXPECT_EQ(json::parse(expired.body)[0]["errorCode"], "INVALID_QUERY_LOCATOR");
+}
+
 TEST(RestQueryTest, PagesWithNextRecordsUrlAndKeepsTotalSize) {
   SimFixture f;
   std::string token = f.Login();

@@ -144,6 +144,93 @@ TEST_F(RestWritesTest, PermissionEditsAreAudited) {
   EXPECT_EQ(LastAudit()["Action"], "groupMembership");
 }
 
+TEST_F(RestWritesTest, DuplicateGroupMemberReturnsTheExistingRecordWithoutAnAuditRow) {
+  std::string user = f_.UserId("int@t.example");
+  std::string group = (*f_.org().FindBy("Group", "DeveloperName", "Int_Group"))["Id"];
+  std::string existing = (*f_.org().FindBy("GroupMember", "UserOrGroupId", user))["Id"];
+  size_t before = AuditCount();
+  size_t members = f_.org().table("GroupMember").rows.size();
+  auto again = Call("POST", "sobjects/GroupMember", {{"GroupId", group}, {"UserOrGroupId", user}});
+  ASSERT_EQ(again.status, 201) << again.body;
+  EXPECT_EQ(json::parse(again.body)["id"], existing);
+  EXPECT_EQ(json::parse(again.body)["success"], true);
+  EXPECT_EQ(f_.org().table("GroupMember").rows.size(), members);
+  EXPECT_EQ(AuditCount(), before);
+  // A duplicate PermissionSetAssignment still fails.
+  auto dup = Call("POST", "sobjects/PermissionSetAssignment",
+                  {{"AssigneeId", user}, {"PermissionSetId", PsId("Int_Access")}});
+  EXPECT_EQ(dup.status, 400);
+  EXPECT_EQ(ErrorCode(dup), "DUPLICATE_VALUE");
+}
+
+TEST_F(RestWritesTest, CompositeBatchRunsIndependentSubrequestsEachCounted) {
+  std::string user = f_.UserId("int@t.example");
+  auto used = [&] { return f_.sim->state().usage.Used(f_.org().Now()); };
+  auto before = used();
+  json req = {
+      {"batchRequests",
+       {{{"method", "POST"},
+         {"url", "v60.0/sobjects/PermissionSetAssignment"},
+         {"richInput", {{"AssigneeId", user}, {"PermissionSetId", PsId("Extra_Access")}}}},
+        {{"method", "POST"},  // duplicate: fails on its own, the first stays
+         {"url", "v60.0/sobjects/PermissionSetAssignment"},
+         {"richInput", {{"AssigneeId", user}, {"PermissionSetId", PsId("Extra_Access")}}}},
+        {{"method", "GET"},
+         {"url", "v60.0/query?q=SELECT+Id+FROM+PermissionSetAssignment+WHERE+AssigneeId+%3D+%27" +
+                     user + "%27"}},
+        {{"method", "GET"}, {"url", "/v60.0/limits"}}}}};
+  auto r = Call("POST", "composite/batch", req);
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto out = json::parse(r.body);
+  EXPECT_EQ(out["hasErrors"], true);
+  ASSERT_EQ(out["results"].size(), 4u);
+  EXPECT_EQ(out["results"][0]["statusCode"], 201);
+  EXPECT_EQ(out["results"][0]["result"]["success"], true);
+  EXPECT_EQ(out["results"][1]["statusCode"], 400);
+  EXPECT_EQ(out["results"][1]["result"][0]["errorCode"], "DUPLICATE_VALUE");
+  EXPECT_EQ(out["results"][2]["statusCode"], 200);
+  EXPECT_EQ(out["results"][2]["result"]["totalSize"], 2);  // Int_Access + Extra_Access
+  EXPECT_EQ(out["results"][3]["result"]["DailyApiRequests"]["Max"], 1000);
+  // "Each subrequest counts against rate limits" (unlike /composite).
+  EXPECT_EQ(used(), before + 4);
+  EXPECT_EQ(r.Header("Sforce-Limit-Info"), "api-usage=" + std::to_string(before + 4) + "/1000");
+}
+
+TEST_F(RestWritesTest, CompositeBatchHaltOnErrorAndItsRefusals) {
+  std::string user = f_.UserId("int@t.example");
+  json req = {{"haltOnError", true},
+              {"batchRequests",
+               {{{"method", "DELETE"},
+                 {"url", "v60.0/sobjects/PermissionSetAssignment/0Pa000000000000AAA"}},
+                {{"method", "GET"}, {"url", "v60.0/limits"}}}}};
+  auto out = json::parse(Call("POST", "composite/batch", req).body);
+  EXPECT_EQ(out["hasErrors"], true);
+  EXPECT_GE(out["results"][0]["statusCode"].get<int>(), 400);
+  EXPECT_EQ(out["results"][1]["statusCode"], 412);
+  EXPECT_EQ(out["results"][1]["result"][0]["errorCode"], "BATCH_PROCESSING_HALTED");
+
+  json ok = {{"batchRequests", {{{"method", "GET"}, {"url", "v60.0/limits"}}}}};
+  EXPECT_EQ(json::parse(Call("POST", "composite/batch", ok).body)["hasErrors"], false);
+  json big = {{"batchRequests", json::array()}};
+  for (int i = 0; i < 26; ++i)
+    big["batchRequests"].push_back({{"method", "GET"}, {"url", "v60.0/limits"}});
+  EXPECT_EQ(Call("POST", "composite/batch", big).status, 400);
+  json bad = {{"batchRequests", {{{"method", "GET"}, {"url", "nowhere"}}}}};
+  EXPECT_EQ(Call("POST", "composite/batch", bad).status, 400);
+  EXPECT_EQ(Call("GET", "composite/batch").status, 405);
+
+  // The allowance runs out inside the batch: the rest get 403 REQUEST_LIMIT_EXCEEDED.
+  f_.org().settings.daily_api_requests = f_.sim->state().usage.Used(f_.org().Now()) + 2;
+  json three = {{"batchRequests", json::array()}};
+  for (int i = 0; i < 3; ++i)
+    three["batchRequests"].push_back({{"method", "GET"}, {"url", "v60.0/limits"}});
+  auto limited = json::parse(Call("POST", "composite/batch", three).body);
+  EXPECT_EQ(limited["results"][1]["statusCode"], 200);
+  EXPECT_EQ(limited["results"][2]["statusCode"], 403);
+  EXPECT_EQ(limited["results"][2]["result"][0]["errorCode"], "REQUEST_LIMIT_EXCEEDED");
+  EXPECT_EQ(limited["hasErrors"], true);
+}
+
 TEST_F(RestWritesTest, CompositeCountsOnceAndResolvesReferences) {
   std::string user = f_.UserId("int@t.example");
   json req = {
@@ -218,10 +305,12 @@ TEST_F(RestWritesTest, CompositeAllOrNoneRollsBack) {
 // it with std::regex, which recursed per character and overflowed the stack.
 TEST_F(RestWritesTest, CompositeAcceptsLongQueryUrlsAndRejectsForeignOnes) {
   std::string ids;
-  for (int i = 0; i < 3000; ++i) ids += (ids.empty() ? "" : ",") + std::string("'005000000000000AAA'");
+  for (int i = 0; i < 3000; ++i)
+    ids += (ids.empty() ? "" : ",") + std::string("'005000000000000AAA'");
   std::string soql = "SELECT Id FROM User WHERE Id IN (" + ids + ")";
   std::string encoded;
-  for (char c : soql) encoded += c == ' ' ? std::string("+") : c == '\'' ? std::string("%27") : std::string(1, c);
+  for (char c : soql)
+    encoded += c == ' ' ? std::string("+") : c == '\'' ? std::string("%27") : std::string(1, c);
   ASSERT_GT(encoded.size(), 60000u);
   json req = {{"compositeRequest",
                {{{"method", "GET"},

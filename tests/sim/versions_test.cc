@@ -17,8 +17,8 @@ TEST(VersionsTest, ResourceDirectoryListsResourcesAndTheCallersIdentityUrl) {
   auto body = json::parse(r.body);
   EXPECT_EQ(body["query"], "/services/data/v60.0/query");
   EXPECT_EQ(body["limits"], "/services/data/v60.0/limits");
-  std::string expected = "http://127.0.0.1:1234/id/" + f.org().settings.org_id + "/" +
-                         f.UserId("int@t.example");
+  std::string expected =
+      "http://127.0.0.1:1234/id/" + f.org().settings.org_id + "/" + f.UserId("int@t.example");
   EXPECT_EQ(body["identity"], expected);
   // jsforce's Connection.identity() follows it with ?format=json&oauth_token=….
   auto id = f.Call("GET", expected.substr(expected.find("/id/")) + "?format=json", "", token);
