@@ -6,11 +6,14 @@
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
 
+#include <fstream>
 #include <map>
 #include <set>
+#include <sstream>
 #include <string>
 
 #include "tests/support/process.h"
+#include "tests/support/promql_names.h"
 
 namespace sfwarden::prometheus {
 namespace {
@@ -57,6 +60,24 @@ TEST(SfwardenRulesTest, TheIssuesAlertsAreThere) {
         "SfwardenApiBudgetStretched", "SfwardenDriftNotResolved", "SfwardenRemediationFailed",
         "SfwardenEnforcementPaused", "SfwardenJournalPending"}) {
     EXPECT_TRUE(alerts.count(name)) << name;
+  }
+}
+
+TEST(SfwardenRulesTest, EveryExpressionReadsOnlyMetricsSfwardenExports) {
+  std::ifstream in(SourcePath("docs/metrics.md"));
+  std::stringstream md;
+  md << in.rdbuf();
+  auto docs = testing::DocumentedMetrics(md.str());
+  ASSERT_FALSE(docs.empty());
+  for (const auto& [name, rule] : AlertsByName()) {
+    auto expr = rule["expr"].as<std::string>();
+    SCOPED_TRACE(name + ": " + expr);
+    auto metrics = testing::MetricNames(expr);
+    EXPECT_FALSE(metrics.empty());
+    for (const auto& metric : metrics) {
+      EXPECT_TRUE(testing::IsDocumented(docs, metric) || testing::kNotInMetricsDoc.count(metric))
+          << metric << " is neither in docs/metrics.md nor in kNotInMetricsDoc";
+    }
   }
 }
 
