@@ -24,11 +24,55 @@ constexpr FlagSpec kRunFlags[] = {
 };
 constexpr FlagSpec kCheckConfigFlags[] = {kConfigFlag};
 
+constexpr FlagSpec kOrgFlag{"org", "ORG", "only this org (orgs[].name)", "every org"};
+constexpr FlagSpec kStateDirFlag{"state.dir", "DIR", "directory of the state database",
+                                 "global.state_dir, else $STATE_DIRECTORY, else /var/lib/sfwarden"};
+constexpr FlagSpec kYesFlag{"yes", "",
+                            "do not ask; required when stdin is not a terminal (scripts)", ""};
+constexpr FlagSpec kPlanFlags[] = {
+    kConfigFlag,
+    kOrgFlag,
+    {"output", "FORMAT", "text or json (a JSON array, one plan per org)", "text"}};
+constexpr FlagSpec kApplyFlags[] = {kConfigFlag, kOrgFlag, kStateDirFlag, kYesFlag};
+constexpr FlagSpec kJournalFlags[] = {kConfigFlag,
+                                      kOrgFlag,
+                                      kStateDirFlag,
+                                      {"output", "FORMAT", "text or json", "text"},
+                                      {"limit", "N", "the newest N entries", "50"}};
+constexpr FlagSpec kRollbackFlags[] = {kConfigFlag, kStateDirFlag, kYesFlag};
+constexpr FlagSpec kSnapshotFlags[] = {
+    kConfigFlag,
+    {"org", "ORG", "the org to read (orgs[].name)", ""},
+    {"user", "USERNAME", "an integration user to snapshot; repeat for several", "", {}, true},
+    {"object",
+     "OBJECT",
+     "also read this object's sharing rules; repeat for several",
+     "the config's, Account, Contact, Opportunity, Lead, Case",
+     {},
+     true},
+    {"out", "FILE", "write the YAML here instead of stdout", ""}};
+
 constexpr Command kCommands[] = {
     {"run", "watch the configured orgs, serve /metrics, alert and enforce", kRunFlags, &RunCommand},
     {"check-config", "validate the configuration file and summarise it (never prints secrets)",
      kCheckConfigFlags, &CheckConfigCommand},
     {"version", "print version and build information", {}, &VersionCommand},
+    {"plan",
+     "read the org(s) and print the drift from the baseline and the exact writes 'apply' "
+     "would make; exit 0 no drift, 2 drift, 1 error",
+     kPlanFlags, &PlanCommand},
+    {"apply",
+     "put the baseline back once (the writes 'plan' prints), journaled; takes the state "
+     "directory's lock, so it never runs beside 'sfwarden run'",
+     kApplyFlags, &ApplyCommand},
+    {"journal", "list the writes made to the org(s): when, why, with which result", kJournalFlags,
+     &JournalCommand},
+    {"rollback", "undo one journal entry (itself journaled); takes the state directory's lock",
+     kRollbackFlags, &RollbackCommand, "ID"},
+    {"snapshot",
+     "write the users' current permissions as baseline config YAML, to adopt sfwarden on an "
+     "org that is right today",
+     kSnapshotFlags, &SnapshotCommand},
 };
 
 const Command* FindCommand(std::string_view name) {
@@ -65,6 +109,11 @@ ParsedFlags ParseFlags(const Command& command, std::span<const std::string_view>
   ParsedFlags flags;
   for (size_t i = 0; i < args.size(); ++i) {
     std::string_view arg = args[i];
+    if (!arg.starts_with("--") && !command.positional.empty() &&
+        !flags.contains(command.positional)) {
+      flags[std::string(command.positional)] = std::string(arg);
+      continue;
+    }
     if (!arg.starts_with("--") || arg.size() == 2) {
       throw UsageError("unexpected argument '" + std::string(arg) + "' for '" +
                        std::string(command.name) + "'");
@@ -81,7 +130,7 @@ ParsedFlags ParseFlags(const Command& command, std::span<const std::string_view>
                        std::string(command.name) + "'");
     }
     std::string canonical(spec->name);
-    if (flags.contains(canonical)) {
+    if (flags.contains(canonical) && !spec->repeatable) {
       throw UsageError("flag '--" + canonical + "' given more than once");
     }
     if (spec->value_name.empty()) {
@@ -96,13 +145,23 @@ ParsedFlags ParseFlags(const Command& command, std::span<const std::string_view>
       }
       value = args[++i];
     }
-    flags[canonical] = std::string(*value);
+    if (auto it = flags.find(canonical); it != flags.end()) {
+      it->second += "\n" + std::string(*value);
+    } else {
+      flags[canonical] = std::string(*value);
+    }
+  }
+  if (!command.positional.empty() && !flags.contains(command.positional)) {
+    throw UsageError("'" + std::string(command.name) + "' needs " +
+                     std::string(command.positional));
   }
   return flags;
 }
 
 void PrintCommandHelp(const Command& command, std::ostream& out) {
-  out << "Usage: sfwarden " << command.name << (command.flags.empty() ? "" : " [FLAGS]") << "\n\n"
+  out << "Usage: sfwarden " << command.name
+      << (command.positional.empty() ? "" : " " + std::string(command.positional))
+      << (command.flags.empty() ? "" : " [FLAGS]") << "\n\n"
       << command.summary << "\n";
   if (!command.flags.empty()) out << "\nFlags:\n";
   for (const auto& f : command.flags) {
@@ -111,6 +170,7 @@ void PrintCommandHelp(const Command& command, std::ostream& out) {
     out << "  " << left << "\n      " << f.help;
     if (!f.default_text.empty()) out << " (default: " << f.default_text << ")";
     if (!f.alias.empty()) out << " (also --" << f.alias << ")";
+    if (f.repeatable) out << " (repeatable)";
     out << "\n";
   }
   out << "  --help\n      show this help\n"

@@ -29,10 +29,12 @@ struct FlagSpec {
   std::string_view help;
   std::string_view default_text;  // shown in --help; empty when there is none
   std::string_view alias = {};    // a second accepted name, e.g. "config" for "config.file"
+  bool repeatable = false;        // may be given several times; the values are joined by '\n'
 };
 
 /// Flags given on the command line (name -> value; "true" for boolean flags),
-/// with aliases already mapped to their canonical name.
+/// with aliases already mapped to their canonical name; a command's positional argument
+/// under its Command::positional name.
 using ParsedFlags = std::map<std::string, std::string, std::less<>>;
 
 struct Command {
@@ -40,6 +42,8 @@ struct Command {
   std::string_view summary;
   std::span<const FlagSpec> flags;
   int (*run)(const ParsedFlags& flags, std::ostream& out, std::ostream& err);
+  /// The one positional argument the command takes and requires (e.g. "ID"); empty: none.
+  std::string_view positional = {};
 };
 
 /// Thrown by ParseFlags for a usage error; main turns it into exit code 2.

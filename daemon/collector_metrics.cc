@@ -96,7 +96,20 @@ CollectorFamilies::CollectorFamilies(prometheus::Registry& r)
                             "SetupAuditTrail entries read, by section and whether they "
                             "concern a watched user, set, group or object.")),
       internal_errors(Counter(r, "sfwarden_internal_errors_total",
-                              "Unexpected errors caught at a component's top level.")) {}
+                              "Unexpected errors caught at a component's top level.")),
+      drift_items(Gauge(r, "sfwarden_drift_items",
+                        "Items differing from the baseline at the last comparison, by user "
+                        "(\"\" for permission set contents, sharing rules and org-wide "
+                        "defaults) and drift kind.")),
+      remediations(Counter(r, "sfwarden_remediations_total",
+                           "Writes sent to put the baseline back, by drift kind and result "
+                           "(done, failed, outcome_unknown).")),
+      enforcement_paused(Gauge(r, "sfwarden_enforcement_paused_items",
+                               "Drift items whose enforcement is paused because they keep "
+                               "coming back (flapping).")),
+      journal_pending(Gauge(r, "sfwarden_journal_pending_entries",
+                            "Remediation journal entries still planned or sent (interrupted "
+                            "or of unknown outcome), concluded at the next start.")) {}
 
 OrgMetrics::OrgMetrics(CollectorFamilies& families, std::string org,
                        std::vector<std::string> usernames, StateStore& store)
@@ -243,6 +256,32 @@ void OrgMetrics::AuditEntry(std::string_view section, bool watched) {
   Child(families_.audit_entries,
         {{"section", std::string(section)}, {"watched", watched ? "true" : "false"}})
       .Increment();
+}
+
+}  // namespace sfwarden::daemon
+
+namespace sfwarden::daemon {
+
+void OrgMetrics::Drift(const std::map<std::pair<std::string, std::string>, int>& items) {
+  for (const auto& [user, kind] : drift_series_) {
+    if (!items.contains({user, kind})) {
+      Child(families_.drift_items, {{"user", user}, {"kind", kind}}).Set(0);
+    }
+  }
+  for (const auto& [key, n] : items) {
+    Child(families_.drift_items, {{"user", key.first}, {"kind", key.second}}).Set(n);
+    drift_series_.insert(key);
+  }
+}
+
+void OrgMetrics::Remediation(std::string_view kind, std::string_view result) {
+  Child(families_.remediations, {{"kind", std::string(kind)}, {"result", std::string(result)}})
+      .Increment();
+}
+
+void OrgMetrics::Enforcement(std::int64_t paused_items, std::int64_t journal_pending) {
+  Child(families_.enforcement_paused, {}).Set(static_cast<double>(paused_items));
+  Child(families_.journal_pending, {}).Set(static_cast<double>(journal_pending));
 }
 
 }  // namespace sfwarden::daemon

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -60,6 +61,11 @@ struct CollectorFamilies {
   prometheus::Family<prometheus::Gauge>& user_missing;
   prometheus::Family<prometheus::Counter>& audit_entries;
   prometheus::Family<prometheus::Counter>& internal_errors;
+  // Enforcement (issue 6; docs/metrics.md).
+  prometheus::Family<prometheus::Gauge>& drift_items;
+  prometheus::Family<prometheus::Counter>& remediations;
+  prometheus::Family<prometheus::Gauge>& enforcement_paused;
+  prometheus::Family<prometheus::Gauge>& journal_pending;
 };
 
 /// The metric children of one org. Creates what it needs lazily, restores the login
@@ -96,6 +102,13 @@ class OrgMetrics {
                    const std::map<std::string, std::int64_t>& missing_by_user);
   void AuditEntry(std::string_view section, bool watched);
 
+  /// The drift of the last comparison: (user, kind) -> items; user "" for org-level
+  /// items. Series of an earlier comparison that are not in `items` drop to 0.
+  void Drift(const std::map<std::pair<std::string, std::string>, int>& items);
+  /// One journaled write's outcome (`result`: remediation::ToString(StepOutcome)).
+  void Remediation(std::string_view kind, std::string_view result);
+  void Enforcement(std::int64_t paused_items, std::int64_t journal_pending);
+
  private:
   using Labels = std::map<std::string, std::string>;
   template <typename T>
@@ -107,7 +120,8 @@ class OrgMetrics {
   // Every child created, for removal: (family, child).
   std::vector<std::pair<prometheus::Family<prometheus::Gauge>*, prometheus::Gauge*>> gauges_;
   std::vector<std::pair<prometheus::Family<prometheus::Counter>*, prometheus::Counter*>> counters_;
-  std::map<std::pair<void*, Labels>, void*> children_;  // (family, labels) -> child
+  std::map<std::pair<void*, Labels>, void*> children_;          // (family, labels) -> child
+  std::set<std::pair<std::string, std::string>> drift_series_;  // (user, kind) ever set
 };
 
 }  // namespace sfwarden::daemon

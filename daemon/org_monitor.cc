@@ -6,7 +6,7 @@
 #include <array>
 #include <boost/asio.hpp>
 #include <ctime>
-#include <fstream>
+#include <deque>
 #include <functional>
 #include <random>
 #include <set>
@@ -14,10 +14,16 @@
 
 #include "collectors/permission_reader.h"
 #include "collectors/poll_cycle.h"
+#include "daemon/baseline_from_config.h"
 #include "daemon/collector_metrics.h"
 #include "daemon/collector_target.h"
+#include "daemon/org_client.h"
 #include "daemon/poll_planner.h"
 #include "daemon/state_store.h"
+#include "daemon/store_journal.h"
+#include "remediation/applier.h"
+#include "remediation/drift.h"
+#include "remediation/plan.h"
 #include "salesforce/client.h"
 #include "salesforce/http_transport.h"
 
@@ -91,14 +97,6 @@ std::string Join(const std::set<std::string>& items) {
   return out;
 }
 
-std::string ReadKeyFile(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read private key file " + path.string());
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
 }  // namespace
 
 struct OrgMonitor::Impl {
@@ -112,6 +110,8 @@ struct OrgMonitor::Impl {
         org(std::move(o)),
         options(opt),
         target(MakeOrgTarget(org)),
+        baseline(BaselineFromConfig(org)),
+        journal(st),
         timer(io),
         rng(std::random_device{}()) {
     plan_input.configured = {org.poll.logins, org.poll.audit_trail,    org.poll.oauth_tokens,
@@ -126,6 +126,9 @@ struct OrgMonitor::Impl {
   bool Connect();
   void HandlePoll(const collectors::PollResult& result, const std::vector<Source>& due);
   void HandleSnapshot(const collectors::PermissionSnapshot& snapshot, std::string_view trigger);
+  asio::awaitable<void> Enforce(const collectors::PermissionSnapshot& snapshot);
+  void Reconcile(const collectors::PermissionSnapshot& snapshot);
+  void RememberAudit(const std::vector<collectors::AuditObservation>& audit);
   void Replan(SteadyTime now);
   void ReportOutcome(std::string_view source, const std::optional<sf::ApiError>& error,
                      std::chrono::duration<double> duration);
@@ -148,6 +151,11 @@ struct OrgMonitor::Impl {
   OrgConfig org;
   MonitorOptions options;
   collectors::OrgTarget target;
+  remediation::OrgBaseline baseline;
+  StoreJournal journal;
+  // Setup audit entries of the last hours, newest last: who changed a drifted item.
+  std::deque<collectors::AuditObservation> recent_audit;
+  int cycles = 0;  // enforcement cycles run, for the journal's cycle ids
   asio::steady_timer timer;
   std::mt19937_64 rng;
   bool stopping = false;
@@ -176,22 +184,7 @@ bool MonitorNeedsRestart(const OrgConfig& running, const std::string& running_fi
 
 bool OrgMonitor::Impl::Connect() {
   try {
-    sf::ClientConfig config;
-    config.org = org.name;
-    config.api_version = org.api_version;
-    config.auth.login_url = org.login_url;
-    config.auth.client_id = org.auth.client_id.Reveal();
-    if (org.auth.flow == AuthFlow::kJwtBearer) {
-      config.auth.flow = sf::AuthConfig::Flow::kJwtBearer;
-      config.auth.username = org.auth.username;
-      config.auth.audience = org.auth.audience;
-      config.auth.private_key_pem = ReadKeyFile(org.auth.private_key_file);
-    } else {
-      config.auth.flow = sf::AuthConfig::Flow::kClientCredentials;
-      config.auth.client_secret = org.auth.client_secret.Reveal();
-    }
-    config.budget.max_daily_share = org.api_budget.max_daily_share;
-    config.budget.stop_below_remaining = org.api_budget.stop_below_remaining;
+    sf::ClientConfig config = ClientConfigFor(org);
     auto t = std::make_unique<sf::HttpTransport>(ioc, sf::WithProxyFromEnvironment({}));
     client = std::make_unique<sf::Client>(ioc, *t, registry, std::move(config));
     transport = std::move(t);
@@ -337,7 +330,215 @@ asio::awaitable<bool> OrgMonitor::Impl::ReadPermissionsOnce(std::string_view tri
     InternalError("permission results", e);
     co_return false;
   }
-  co_return true;
+  try {
+    co_await Enforce(*snapshot);
+  } catch (const std::exception& e) {
+    if (stopping) co_return false;
+    InternalError("enforcement", e);  // a journal (state store) failure stops the writes
+  }
+  co_return !stopping;
+}
+
+void OrgMonitor::Impl::RememberAudit(const std::vector<collectors::AuditObservation>& audit) {
+  recent_audit.insert(recent_audit.end(), audit.begin(), audit.end());
+  // Attribution wants the latest entry about an item; a day and 2,000 entries is plenty.
+  const auto cutoff = std::chrono::system_clock::now() - std::chrono::hours(24);
+  while (!recent_audit.empty() &&
+         (recent_audit.size() > 2000 || recent_audit.front().time < cutoff)) {
+    recent_audit.pop_front();
+  }
+}
+
+// Half-done journal entries (a crash, or a call whose answer was lost) are concluded
+// against the read just made: in effect -> done, otherwise failed and re-planned from this
+// read. Nothing is resent blindly (remediation::Reconcile).
+void OrgMonitor::Impl::Reconcile(const collectors::PermissionSnapshot& snapshot) {
+  for (const auto& d : remediation::ReconcileJournal(journal, org.name, snapshot)) {
+    spdlog::warn("org {}: journal entry {} was interrupted; concluded {}: {}", org.name, d.id,
+                 remediation::ToString(d.state), Clean(d.reason));
+  }
+}
+
+namespace {
+
+bool IsUserKind(remediation::DriftKind kind) {
+  using K = remediation::DriftKind;
+  switch (kind) {
+    case K::kMissingPermissionSetAssignment:
+    case K::kExtraPermissionSetAssignment:
+    case K::kMissingPermissionSetGroupAssignment:
+    case K::kExtraPermissionSetGroupAssignment:
+    case K::kMissingPublicGroupMembership:
+    case K::kExtraPublicGroupMembership:
+    case K::kProfileMismatch:
+    case K::kUserInactive:
+    case K::kUserFrozen:
+    case K::kUserMissing:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+// One enforcement cycle on a full read: drift -> plan (bounded, flapping items paused) ->
+// in enforce mode the writes, through the journal, and a re-read that confirms them ->
+// metrics, log and every sink's OnDrift. In observe mode nothing is written.
+asio::awaitable<void> OrgMonitor::Impl::Enforce(const collectors::PermissionSnapshot& snapshot) {
+  using remediation::Disposition;
+  Reconcile(snapshot);
+  const std::vector<collectors::AuditObservation> audit(recent_audit.begin(), recent_audit.end());
+  remediation::DriftReport drift = remediation::DetectDrift(baseline, snapshot, audit);
+
+  // Flapping: each time an item that would be put back is found drifted counts, kept in
+  // the store (a restart must not reset a pause). The current finding counts too.
+  const auto now = std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now());
+  std::map<std::string, std::vector<collectors::Time>> history;
+  for (const auto& [key, times] : store.DriftSeen(org.name)) {
+    for (StoreTime t : times) history[key].push_back(collectors::Time(t));
+  }
+  for (const auto& item : drift.items) {
+    if (item.disposition == Disposition::kEnforce) history[item.key].push_back(now);
+  }
+  const auto paused = remediation::PausedKeys(history, now, baseline.flapping);
+  remediation::Plan fix = remediation::BuildPlan(baseline, snapshot, std::move(drift), paused);
+  // Remembered: what gets a write now and what stays paused; not drift held back by the
+  // circuit breaker (that is one mass change, not someone fighting the daemon).
+  std::vector<std::string> seen;
+  for (const auto& skip : fix.skipped) {
+    if (skip.reason == remediation::SkipReason::kFlapping) seen.push_back(skip.key);
+  }
+  for (const auto& step : fix.steps) seen.insert(seen.end(), step.fixes.begin(), step.fixes.end());
+  store.RecordDriftSeen(org.name, seen, ToStore(now), ToStore(now - baseline.flapping.window));
+
+  std::optional<remediation::ApplyResult> applied;
+  std::set<std::string> still_drifted;
+  bool confirmed = false;  // the re-read after the writes succeeded
+  if (!fix.steps.empty()) {
+    const std::string cycle_id = fmt::format("{}-{}", IsoTime(StoreNow()), ++cycles);
+    remediation::ApplyOptions apply_options;
+    apply_options.cycle_id = cycle_id;
+    auto apply = remediation::Apply(*client, fix, journal, std::move(apply_options));
+    applied = co_await std::move(apply);
+    if (stopping) co_return;
+    metrics->ApiCalls("enforce", applied->api_calls);
+    // Confirm with a fresh read (the same 2-3 calls as any full read): a write that
+    // Salesforce accepted but that did not take effect shows up as failed, not restored.
+    metrics->PermissionRead("enforce");
+    auto reread = collectors::ReadPermissions(*client, target);
+    auto fresh = co_await std::move(reread);
+    if (stopping) co_return;
+    if (fresh) {
+      confirmed = true;
+      Reconcile(*fresh);  // entries left `sent` by a lost answer
+      for (const auto& item : remediation::DetectDrift(baseline, *fresh, {}).items) {
+        still_drifted.insert(item.key);
+      }
+      HandleSnapshot(*fresh, "enforce");
+    } else {
+      spdlog::warn("org {}: re-read after enforcing failed: {}", org.name,
+                   fresh.error().ToString());
+    }
+  }
+
+  // What happened to each item.
+  std::map<std::string, const remediation::SkippedDrift*> skipped;
+  for (const auto& s : fix.skipped) skipped[s.key] = &s;
+  std::map<std::string, std::size_t> step_of;
+  for (std::size_t i = 0; i < fix.steps.size(); ++i) {
+    for (const auto& key : fix.steps[i].fixes) step_of.emplace(key, i);
+  }
+  DriftCycle cycle{.org = org.name, .read_at = snapshot.read_at};
+  std::map<std::pair<std::string, std::string>, int> counts;
+  int paused_items = 0;
+  for (const auto& item : fix.drift.items) {
+    DriftEvent e{.user = IsUserKind(item.kind) ? item.subject : "",
+                 .kind = std::string(remediation::ToString(item.kind)),
+                 .key = item.key,
+                 .subject = item.subject,
+                 .item = item.item,
+                 .expected = item.expected,
+                 .actual = item.actual,
+                 .disposition = std::string(remediation::ToString(item.disposition))};
+    if (item.changed_by) {
+      e.changed_by = item.changed_by->actor_username;
+      e.changed_at = item.changed_by->time;
+    }
+    if (auto s = skipped.find(item.key); s != skipped.end()) {
+      switch (s->second->reason) {
+        case remediation::SkipReason::kFlapping:
+          e.outcome = DriftEvent::Outcome::kPaused;
+          ++paused_items;
+          break;
+        case remediation::SkipReason::kCircuitBreaker:
+          e.outcome = DriftEvent::Outcome::kOverBound;
+          e.error = fix.circuit_breaker.value_or("");
+          break;
+        case remediation::SkipReason::kNotFound:
+          e.outcome = item.disposition == Disposition::kEnforce ? DriftEvent::Outcome::kFailed
+                                                                : DriftEvent::Outcome::kReported;
+          e.error = s->second->detail;
+          break;
+        default:
+          break;
+      }
+    } else if (auto st = step_of.find(item.key); st != step_of.end() && applied) {
+      const auto& r = applied->steps[st->second];
+      const bool sent = r.outcome == remediation::StepOutcome::kDone ||
+                        (r.outcome == remediation::StepOutcome::kOutcomeUnknown && confirmed);
+      if (sent && !still_drifted.contains(item.key)) {
+        e.outcome = DriftEvent::Outcome::kRestored;
+      } else {
+        e.outcome = DriftEvent::Outcome::kFailed;
+        e.error = r.outcome == remediation::StepOutcome::kDone
+                      ? "still drifted after the write"
+                      : std::string(remediation::ToString(r.outcome)) +
+                            (r.detail.empty() ? "" : ": " + r.detail);
+      }
+    }
+    // The gauge shows what is still drifted after this cycle: a restored item counts 0
+    // (its series is created, so a dashboard sees the kind go back to 0).
+    counts[{e.user, e.kind}] += e.outcome == DriftEvent::Outcome::kRestored ? 0 : 1;
+    auto level =
+        e.outcome == DriftEvent::Outcome::kRestored ? spdlog::level::info : spdlog::level::warn;
+    spdlog::log(level, "org {}: drift {} {}: expected {}, found {}{}; {}{}", org.name, e.kind,
+                Clean(e.subject + (e.item.empty() ? "" : "/" + e.item), 200),
+                Clean(e.expected, 120), Clean(e.actual, 120),
+                e.changed_by.empty() ? "" : " (changed by " + Clean(e.changed_by, 120) + ")",
+                ToString(e.outcome), e.error.empty() ? "" : ": " + Clean(e.error));
+    cycle.items.push_back(std::move(e));
+  }
+  if (applied) {
+    for (std::size_t i = 0; i < fix.steps.size(); ++i) {
+      const auto& step = fix.steps[i];
+      if (applied->steps[i].outcome == remediation::StepOutcome::kNotSent || step.fixes.empty()) {
+        continue;
+      }
+      const std::string& key = step.fixes.front();
+      std::string kind = key.substr(0, key.find('/'));
+      for (const auto& item : fix.drift.items) {
+        if (item.key == key) kind = std::string(remediation::ToString(item.kind));
+      }
+      metrics->Remediation(kind, remediation::ToString(applied->steps[i].outcome));
+    }
+    if (applied->stopped) {
+      spdlog::warn("org {}: enforcement stopped: {}", org.name, Clean(*applied->stopped));
+    }
+  }
+  if (fix.circuit_breaker) {
+    spdlog::warn("org {}: nothing applied: {}", org.name, Clean(*fix.circuit_breaker));
+  }
+  metrics->Drift(counts);
+  metrics->Enforcement(paused_items,
+                       static_cast<std::int64_t>(store.PendingJournal(org.name).size()));
+  for (ObservationSink* sink : sinks) {
+    try {
+      sink->OnDrift(cycle);
+    } catch (const std::exception& e) {
+      InternalError("observation sink", e);
+    }
+  }
 }
 
 void OrgMonitor::Impl::ReportOutcome(std::string_view source,
@@ -424,6 +625,8 @@ void OrgMonitor::Impl::HandlePoll(const collectors::PollResult& result,
                   a.requires_permission_read ? "; permission re-read" : "");
     }
   }
+
+  RememberAudit(fresh.audit);
 
   // OAuth tokens: remembered; one first seen after a previous read is newly issued.
   if (was_due(Source::kOAuthTokens)) {
@@ -689,16 +892,47 @@ std::string MonitorFingerprint(const OrgConfig& org) {
   for (const auto& o : target.sharing_rule_objects) out << o << ',';
   out << '|';
   for (const auto& o : target.org_wide_default_objects) out << o << ',';
+  // What enforcement holds the org to (the monitor keeps the baseline it started with).
+  out << '|' << ToString(org.mode) << ',' << org.enforcement.max_changes_per_cycle << ','
+      << org.enforcement.flapping.window.count() << ',' << org.enforcement.flapping.threshold;
+  for (EnforceKind k : org.enforcement.enforce) out << ',' << ToString(k);
+  for (const auto& u : org.integration_users) {
+    out << '|' << ToString(u.mode) << u.baseline.profile.value_or("*")
+        << u.baseline.exclusive_permission_sets << u.baseline.exclusive_public_groups;
+  }
+  for (const auto& [name, set] : org.permission_sets) {
+    out << '|' << name;
+    for (const auto& [p, on] : set.system) out << ',' << p << on;
+    for (const auto& [o, a] : set.objects) {
+      out << ',' << o << a.read << a.create << a.edit << a.del << a.view_all << a.modify_all
+          << a.view_all_fields;
+    }
+    for (const auto& [f, a] : set.fields) out << ',' << f << a.read << a.edit;
+  }
+  OrgConfig rules_only;
+  rules_only.sharing_rules = org.sharing_rules;
+  for (const auto& [object, rules] : BaselineFromConfig(rules_only).sharing_rules) {
+    for (const auto& rule : rules) {
+      out << '|' << object << '.' << rule.full_name << ':' << remediation::Describe(rule) << ','
+          << rule.label << ',' << rule.boolean_filter;
+    }
+  }
+  for (const auto& [object, model] : org.org_wide_defaults) out << '|' << object << ToString(model);
   return out.str();
 }
 
 std::string_view ToString(DriftEvent::Outcome outcome) {
   switch (outcome) {
-    case DriftEvent::Outcome::kReported: return "reported";
-    case DriftEvent::Outcome::kRestored: return "restored";
-    case DriftEvent::Outcome::kFailed: return "failed";
-    case DriftEvent::Outcome::kPaused: return "paused";
-    case DriftEvent::Outcome::kOverBound: return "over_bound";
+    case DriftEvent::Outcome::kReported:
+      return "reported";
+    case DriftEvent::Outcome::kRestored:
+      return "restored";
+    case DriftEvent::Outcome::kFailed:
+      return "failed";
+    case DriftEvent::Outcome::kPaused:
+      return "paused";
+    case DriftEvent::Outcome::kOverBound:
+      return "over_bound";
   }
   return "unknown";
 }

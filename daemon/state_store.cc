@@ -5,6 +5,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -196,6 +197,21 @@ CREATE TABLE oauth_tokens (
   use_count     INTEGER NOT NULL DEFAULT 0,
   first_seen_at INTEGER NOT NULL,
   PRIMARY KEY (org, token_id)
+) WITHOUT ROWID;
+)sql",
+    // 7: what enforcement must remember across restarts (issue 6).
+    R"sql(
+-- The Id of the record a journaled create made (Salesforce's answer), so a rollback
+-- deletes exactly that record; '' for other actions or while unknown.
+ALTER TABLE remediation_journal ADD COLUMN created_id TEXT NOT NULL DEFAULT '';
+-- When each drift item (remediation DriftItem::key) was found drifted: the flapping
+-- detector counts these within its window, so a restart does not reset a pause.
+-- Pruned once older than the org's flapping window.
+CREATE TABLE drift_seen (
+  org      TEXT NOT NULL,
+  item_key TEXT NOT NULL,
+  seen_at  INTEGER NOT NULL,
+  PRIMARY KEY (org, item_key, seen_at)
 ) WITHOUT ROWID;
 )sql",
 };
@@ -846,7 +862,7 @@ class SyncFull {
 
 constexpr const char* kJournalColumns =
     "id, org, cycle_id, kind, target, action, before_json, after_json, rollback_of, state, "
-    "error, created_at, updated_at";
+    "error, created_at, updated_at, created_id";
 
 JournalEntry ReadJournal(Statement& st) {
   JournalEntry e;
@@ -863,6 +879,7 @@ JournalEntry ReadJournal(Statement& st) {
   e.error = st.Text(10);
   e.created_at = FromInt(st.Int(11));
   e.updated_at = FromInt(st.Int(12));
+  e.created_id = st.Text(13);
   return e;
 }
 }  // namespace
@@ -888,11 +905,13 @@ std::int64_t StateStore::AppendJournal(const JournalEntry& entry) {
   return id;
 }
 
-void StateStore::MarkJournal(std::int64_t id, JournalState state, std::string_view error) {
+void StateStore::MarkJournal(std::int64_t id, JournalState state, std::string_view error,
+                             std::string_view created_id) {
   SyncFull sync(impl_->db.get());
-  Use st(impl_->Prepared(
-      "UPDATE remediation_journal SET state = ?2, error = ?3, updated_at = ?4 WHERE id = ?1"));
-  st->Bind(1, id).Bind(2, ToString(state)).Bind(3, error).Bind(4, ToInt(Now()));
+  Use st(
+      impl_->Prepared("UPDATE remediation_journal SET state = ?2, error = ?3, updated_at = ?4, "
+                      "created_id = CASE WHEN ?5 = '' THEN created_id ELSE ?5 END WHERE id = ?1"));
+  st->Bind(1, id).Bind(2, ToString(state)).Bind(3, error).Bind(4, ToInt(Now())).Bind(5, created_id);
   st->Run();
   if (impl_->Changes() == 0) {
     throw StateStoreError("remediation journal in " + Quote(impl_->db_path) + " has no entry " +
@@ -917,6 +936,45 @@ std::vector<JournalEntry> StateStore::PendingJournal(std::string_view org) {
   st->Bind(1, org);
   std::vector<JournalEntry> out;
   while (st->Step()) out.push_back(ReadJournal(*st));
+  return out;
+}
+
+std::vector<JournalEntry> StateStore::ListJournal(std::optional<std::string_view> org,
+                                                  std::int64_t limit) {
+  static const std::string sql = std::string("SELECT ") + kJournalColumns +
+                                 " FROM remediation_journal WHERE ?1 = 0 OR org = ?2 "
+                                 "ORDER BY id DESC LIMIT ?3";
+  Use st(impl_->Prepared(sql));
+  st->Bind(1, std::int64_t{org.has_value()}).Bind(2, org.value_or("")).Bind(3, limit);
+  std::vector<JournalEntry> out;
+  while (st->Step()) out.push_back(ReadJournal(*st));
+  std::reverse(out.begin(), out.end());
+  return out;
+}
+
+void StateStore::RecordDriftSeen(std::string_view org, const std::vector<std::string>& keys,
+                                 StoreTime seen_at, StoreTime forget_before) {
+  Transaction tx(impl_->db.get());
+  {
+    Use del(impl_->Prepared("DELETE FROM drift_seen WHERE org = ?1 AND seen_at < ?2"));
+    del->Bind(1, org).Bind(2, ToInt(forget_before));
+    del->Run();
+  }
+  for (const auto& key : keys) {
+    Use st(impl_->Prepared(
+        "INSERT OR IGNORE INTO drift_seen (org, item_key, seen_at) VALUES (?1, ?2, ?3)"));
+    st->Bind(1, org).Bind(2, key).Bind(3, ToInt(seen_at));
+    st->Run();
+  }
+  tx.Commit();
+}
+
+std::map<std::string, std::vector<StoreTime>> StateStore::DriftSeen(std::string_view org) {
+  Use st(impl_->Prepared(
+      "SELECT item_key, seen_at FROM drift_seen WHERE org = ?1 ORDER BY item_key, seen_at"));
+  st->Bind(1, org);
+  std::map<std::string, std::vector<StoreTime>> out;
+  while (st->Step()) out[st->Text(0)].push_back(FromInt(st->Int(1)));
   return out;
 }
 

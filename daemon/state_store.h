@@ -25,7 +25,7 @@ class StateStoreError : public std::runtime_error {
 };
 
 /// Schema version (PRAGMA user_version) this binary creates and understands.
-inline constexpr int kStateSchemaVersion = 6;
+inline constexpr int kStateSchemaVersion = 7;
 
 /// Times in the store are whole seconds since the Unix epoch (UTC).
 using StoreTime = std::chrono::sys_seconds;
@@ -112,6 +112,7 @@ struct JournalEntry {
   std::string error{};  // why it failed; empty otherwise
   StoreTime created_at{};
   StoreTime updated_at{};
+  std::string created_id{};  // the Id of the record a create made, once known; else ""
 };
 
 enum class AlertState { kFiring, kResolved };
@@ -210,12 +211,23 @@ class StateStore {
   /// Journals a planned change (state, id, error and times of `entry` are ignored; it is
   /// stored kPlanned) and returns its id. Synced to disk before it returns.
   std::int64_t AppendJournal(const JournalEntry& entry);
-  /// Moves entry `id` to `state` with `error` (empty unless failed). Synced to disk.
-  /// Throws StateStoreError if there is no such entry.
-  void MarkJournal(std::int64_t id, JournalState state, std::string_view error = {});
+  /// Moves entry `id` to `state` with `error` (empty unless failed) and, when not empty,
+  /// the Id of the record its create made. Synced to disk. Throws StateStoreError if
+  /// there is no such entry.
+  void MarkJournal(std::int64_t id, JournalState state, std::string_view error = {},
+                   std::string_view created_id = {});
   std::optional<JournalEntry> FindJournal(std::int64_t id);
   /// Entries of `org` still kPlanned or kSent (interrupted work), oldest first.
   std::vector<JournalEntry> PendingJournal(std::string_view org);
+  /// The newest `limit` entries (of `org`, or of every org), oldest first.
+  std::vector<JournalEntry> ListJournal(std::optional<std::string_view> org, std::int64_t limit);
+
+  /// Remembers that the drift items `keys` were found drifted at `seen_at`, and forgets
+  /// what was seen before `forget_before` (the flapping window), in one transaction.
+  void RecordDriftSeen(std::string_view org, const std::vector<std::string>& keys,
+                       StoreTime seen_at, StoreTime forget_before);
+  /// Drift key -> the times it was found drifted (oldest first), for the flapping pause.
+  std::map<std::string, std::vector<StoreTime>> DriftSeen(std::string_view org);
 
   /// Inserts or replaces the alert with `alert.fingerprint`.
   void UpsertAlert(const AlertRecord& alert);

@@ -42,6 +42,7 @@ struct Recorded {
   json before;
   std::vector<Fix> fixes;
   std::string summary;
+  std::string created_id;  // the record a create made, when Salesforce said
 };
 
 tl::expected<Recorded, std::string> Decode(const JournalEntry& entry) {
@@ -76,6 +77,7 @@ tl::expected<Recorded, std::string> Decode(const JournalEntry& entry) {
     r.sharing_rules = std::move(*rules);
   }
   r.before = std::move(before);
+  r.created_id = entry.created_id;
   return r;
 }
 
@@ -217,8 +219,9 @@ class Applier {
     step.outcome = outcome;
     step.detail = std::move(detail);
     if (step.journal_id == 0) return;
-    if (outcome == StepOutcome::kDone)
-      journal_.Mark(step.journal_id, JournalState::kDone, step.detail);
+    if (outcome == StepOutcome::kDone) {
+      journal_.Mark(step.journal_id, JournalState::kDone, step.detail, step.record_id);
+    }
     if (outcome == StepOutcome::kFailed) {
       journal_.Mark(step.journal_id, JournalState::kFailed, step.detail);
     }
@@ -511,6 +514,9 @@ tl::expected<PlanStep, std::string> InverseStep(const Recorded& r, const Permiss
     const bool group = KindOf(fix.key) == "permission_set_group_assignment";
     for (const auto& a : u->assignments) {
       if ((group ? a.permission_set_group : a.permission_set) != fix.item) continue;
+      // The record this entry made, when it is known: one made since by someone else is
+      // theirs to remove.
+      if (!r.created_id.empty() && a.assignment_id != r.created_id) continue;
       step.action = StepAction::kDelete;
       step.record_id = a.assignment_id;
       step.replaces = r.fields;
@@ -549,8 +555,10 @@ tl::expected<PlanStep, std::string> InverseStep(const Recorded& r, const Permiss
   if (r.sobject == kMember && r.action == StepAction::kCreate) {
     if (auto ok = need_user(); !ok) return tl::unexpected(ok.error());
     auto member = u->group_member_ids.find(fix.item);
-    if (member == u->group_member_ids.end()) {
-      return tl::unexpected("nothing to undo: " + fix.subject + " is not in " + fix.item);
+    if (member == u->group_member_ids.end() ||
+        (!r.created_id.empty() && member->second != r.created_id)) {
+      return tl::unexpected("nothing to undo: " + fix.subject + " is not in " + fix.item +
+                            (r.created_id.empty() ? "" : " through " + r.created_id));
     }
     step.action = StepAction::kDelete;
     step.record_id = member->second;
@@ -582,8 +590,9 @@ tl::expected<PlanStep, std::string> InverseStep(const Recorded& r, const Permiss
     } else if (auto row = set->second.fields.find(fix.item); row != set->second.fields.end()) {
       id = row->second.id;
     }
-    if (id.empty())
-      return tl::unexpected("nothing to undo: no " + r.sobject + " row for " + fix.item);
+    if (id.empty() || (!r.created_id.empty() && id != r.created_id))
+      return tl::unexpected("nothing to undo: no " + r.sobject + " row " + r.created_id + " for " +
+                            fix.item);
     step.action = StepAction::kDelete;
     step.record_id = id;
     step.replaces = r.fields;

@@ -91,8 +91,9 @@ std::vector<ReconcileDecision> ReconcileJournal(Journal& journal, std::string_vi
 
 /// The write that undoes `entry` (kDone), as a one-step Plan to Apply with
 /// ApplyOptions::rollback_of = entry.id: a created assignment or membership is deleted
-/// (its Id looked up in `now`), a deleted one created again from the values it replaced,
-/// permission flags written back, object/field permission rows it created deleted, the
+/// (the Id recorded as the entry's created_id, which must still be in `now`; for older
+/// entries without one, looked up by name in `now`), a deleted one created again from the values it
+/// replaced, permission flags written back, object/field permission rows it created deleted, the
 /// sharing rules it changed upserted as they were. Errors (nothing is planned): the entry
 /// is not kDone, does not decode, its effect is no longer there to undo, or it created a
 /// sharing rule (removing one needs deleteMetadata, which salesforce::Api lacks).

@@ -37,13 +37,15 @@ std::int64_t MemoryJournal::Append(const JournalEntry& entry) {
   return entries_.back().id;
 }
 
-void MemoryJournal::Mark(std::int64_t id, JournalState state, std::string_view error) {
+void MemoryJournal::Mark(std::int64_t id, JournalState state, std::string_view error,
+                         std::string_view created_id) {
   if (id < 1 || id > static_cast<std::int64_t>(entries_.size())) {
     throw std::out_of_range("no journal entry " + std::to_string(id));
   }
   JournalEntry& entry = entries_[static_cast<std::size_t>(id - 1)];
   entry.state = state;
   entry.error = std::string(error);
+  if (!created_id.empty()) entry.created_id = std::string(created_id);
   entry.updated_at = Now();
   history_.emplace_back(id, state);
 }

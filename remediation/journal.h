@@ -44,6 +44,9 @@ struct JournalEntry {
   std::string error;  // why it failed, or why it was concluded as it was; empty otherwise
   std::chrono::sys_seconds created_at{};
   std::chrono::sys_seconds updated_at{};
+  /// The Id of the record a create made (Salesforce's answer), so that a rollback deletes
+  /// that very record; "" for other actions and while unknown.
+  std::string created_id;
 };
 
 /// Durable storage of journal entries. Called on the daemon's io_context thread only.
@@ -55,9 +58,11 @@ class Journal {
   /// Stores `entry` as kPlanned (its id, state, error and times are ignored) and returns
   /// its id. Durable before it returns.
   virtual std::int64_t Append(const JournalEntry& entry) = 0;
-  /// Moves entry `id` to `state`, with `error` (empty unless failed). Durable before it
-  /// returns; throws if there is no such entry.
-  virtual void Mark(std::int64_t id, JournalState state, std::string_view error = {}) = 0;
+  /// Moves entry `id` to `state`, with `error` (empty unless failed) and, when not empty,
+  /// `created_id` (the record a create made). Durable before it returns; throws if there
+  /// is no such entry.
+  virtual void Mark(std::int64_t id, JournalState state, std::string_view error = {},
+                    std::string_view created_id = {}) = 0;
   virtual std::optional<JournalEntry> Find(std::int64_t id) = 0;
   /// Entries of `org` still kPlanned or kSent (interrupted or ambiguous work), oldest
   /// first.
@@ -69,7 +74,8 @@ class Journal {
 class MemoryJournal : public Journal {
  public:
   std::int64_t Append(const JournalEntry& entry) override;
-  void Mark(std::int64_t id, JournalState state, std::string_view error = {}) override;
+  void Mark(std::int64_t id, JournalState state, std::string_view error = {},
+            std::string_view created_id = {}) override;
   std::optional<JournalEntry> Find(std::int64_t id) override;
   std::vector<JournalEntry> Pending(std::string_view org) override;
 

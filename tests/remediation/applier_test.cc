@@ -390,17 +390,46 @@ JournalEntry DoneEntry(const Plan& plan) {
   return journal.entries().at(0);
 }
 
-TEST(RollbackTest, CreatedAssignmentIsDeletedByTheIdFoundNow) {
-  const JournalEntry entry = DoneEntry(PlanFor(WithoutSetAssignment()));
+// The snapshot after the create of `entry`: the assignment carries the Id it was given.
+collectors::PermissionSnapshot AfterCreate(const JournalEntry& entry) {
+  auto now = Snapshot();
+  for (auto& a : now.users[kUser].assignments) {
+    if (a.assignment_id == kAssignmentId) a.assignment_id = entry.created_id;
+  }
+  return now;
+}
 
-  auto plan = PlanRollback(entry, Snapshot());
+TEST(RollbackTest, CreatedAssignmentIsDeletedByTheIdItWasGiven) {
+  const JournalEntry entry = DoneEntry(PlanFor(WithoutSetAssignment()));
+  ASSERT_FALSE(entry.created_id.empty());  // the journal keeps Salesforce's answer
+
+  auto plan = PlanRollback(entry, AfterCreate(entry));
 
   ASSERT_TRUE(plan.has_value()) << plan.error();
   ASSERT_EQ(plan->steps.size(), 1u);
   EXPECT_EQ(plan->steps[0].action, StepAction::kDelete);
-  EXPECT_EQ(plan->steps[0].record_id, kAssignmentId);
+  EXPECT_EQ(plan->steps[0].record_id, entry.created_id);
   EXPECT_EQ(plan->steps[0].fixes,
             std::vector<std::string>{"permission_set_assignment/" + entry.target});
+}
+
+TEST(RollbackTest, AnAssignmentSomeoneElseMadeSinceIsNotDeleted) {
+  const JournalEntry entry = DoneEntry(PlanFor(WithoutSetAssignment()));
+
+  auto plan = PlanRollback(entry, Snapshot());  // the set is assigned, by another record
+
+  ASSERT_FALSE(plan.has_value());
+  EXPECT_THAT(plan.error(), HasSubstr("nothing to undo"));
+}
+
+TEST(RollbackTest, EntryWithoutACreatedIdFindsTheAssignmentByName) {
+  JournalEntry entry = DoneEntry(PlanFor(WithoutSetAssignment()));
+  entry.created_id.clear();  // written before the journal kept Ids
+
+  auto plan = PlanRollback(entry, Snapshot());
+
+  ASSERT_TRUE(plan.has_value()) << plan.error();
+  EXPECT_EQ(plan->steps[0].record_id, kAssignmentId);
 }
 
 TEST(RollbackTest, DeletedAssignmentIsCreatedAgainFromWhatItReplaced) {
@@ -453,7 +482,7 @@ TEST(RollbackTest, RollbackIsJournaledWithRollbackOfAndMarksTheOriginal) {
   RunSync(Apply(api, PlanFor(WithoutSetAssignment()), journal));
   const std::int64_t original = journal.entries().at(0).id;
 
-  auto result = RunSync(Rollback(api, journal, original, Snapshot()));
+  auto result = RunSync(Rollback(api, journal, original, AfterCreate(journal.entries().at(0))));
 
   ASSERT_TRUE(result.has_value()) << result.error();
   EXPECT_EQ(result->steps[0].outcome, StepOutcome::kDone);
@@ -461,7 +490,7 @@ TEST(RollbackTest, RollbackIsJournaledWithRollbackOfAndMarksTheOriginal) {
   EXPECT_EQ(journal.entries()[1].rollback_of, original);
   EXPECT_EQ(journal.entries()[1].action, "delete");
   EXPECT_EQ(journal.entries()[0].state, JournalState::kRolledBack);
-  EXPECT_EQ(api.calls().back().ids, std::vector<std::string>{kAssignmentId});
+  EXPECT_EQ(api.calls().back().ids, std::vector<std::string>{journal.entries()[0].created_id});
 }
 
 }  // namespace
