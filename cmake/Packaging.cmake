@@ -26,9 +26,20 @@ include(GNUInstallDirs)
 
 install(TARGETS sfwarden RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(FILES ${PROJECT_SOURCE_DIR}/systemd/sfwarden.service DESTINATION lib/systemd/system)
-# GNUInstallDirs maps sysconfdir to /etc for prefix /usr (else PREFIX/etc).
-install(FILES ${PROJECT_SOURCE_DIR}/examples/sfwarden.small.yml
-        DESTINATION ${CMAKE_INSTALL_FULL_SYSCONFDIR}/sfwarden RENAME sfwarden.yml)
+# The config goes to /etc for prefix /usr, else PREFIX/etc, decided by the prefix at
+# install time: GNUInstallDirs fixes sysconfdir at configure time, so a build configured
+# for /usr/local would put it under /usr/local/etc in `cmake --install --prefix /usr` and
+# in the .deb (whose conffiles name /etc/sfwarden/sfwarden.yml). file(INSTALL) adds
+# DESTDIR itself.
+install(CODE "
+  if(CMAKE_INSTALL_PREFIX STREQUAL \"/usr\")
+    set(_sfwarden_etc /etc)
+  else()
+    set(_sfwarden_etc \"\${CMAKE_INSTALL_PREFIX}/etc\")
+  endif()
+  file(INSTALL DESTINATION \"\${_sfwarden_etc}/sfwarden\" TYPE FILE RENAME sfwarden.yml
+       FILES \"${PROJECT_SOURCE_DIR}/examples/sfwarden.small.yml\")
+")
 install(FILES ${PROJECT_SOURCE_DIR}/alerts/prometheus/sfwarden.rules.yml
         DESTINATION ${CMAKE_INSTALL_DATADIR}/sfwarden/prometheus)
 install(FILES ${PROJECT_SOURCE_DIR}/grafana/sfwarden-dashboard.json
@@ -47,11 +58,11 @@ set(CPACK_PACKAGE_NAME sfwarden)
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_PACKAGE_CONTACT ${SFWARDEN_PACKAGE_CONTACT})
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "Salesforce integration-user guard")
-set(CPACK_PACKAGE_DESCRIPTION
-    "sfwarden watches the integration users of Salesforce orgs (logins, API usage, "
-    "permission drift), exports Prometheus metrics, raises alerts and can re-apply a "
-    "permission baseline. Ships a systemd unit, Prometheus alerting rules and a Grafana "
-    "dashboard.")
+string(CONCAT CPACK_PACKAGE_DESCRIPTION
+       "sfwarden watches the integration users of Salesforce orgs (logins, API usage, "
+       "permission drift), exports Prometheus metrics, raises alerts and can re-apply a "
+       "permission baseline. Ships a systemd unit, Prometheus alerting rules and a Grafana "
+       "dashboard.")
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_STRIP_FILES ON)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)

@@ -38,9 +38,6 @@ unsigned Mode(const fs::path& p) {
   return st.st_mode & 07777;
 }
 
-// The configured sysconfdir without its leading '/': "etc" for prefix /usr.
-std::string SysconfDir() { return std::string(SFWARDEN_INSTALL_SYSCONFDIR).substr(1); }
-
 class InstallTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -67,7 +64,7 @@ TEST_F(InstallTest, PutsEveryFileInItsFhsPlaceAndNothingElse) {
   std::set<std::string> expected = {
       "usr/bin/sfwarden",
       "usr/lib/systemd/system/sfwarden.service",
-      SysconfDir() + "/sfwarden/sfwarden.yml",
+      "etc/sfwarden/sfwarden.yml",
       "usr/share/sfwarden/prometheus/sfwarden.rules.yml",
       "usr/share/sfwarden/grafana/sfwarden-dashboard.json",
       "usr/share/doc/sfwarden/README.md",
@@ -86,12 +83,12 @@ TEST_F(InstallTest, InstallsTheShippedFilesUnchangedWithReadableModes) {
             ReadFile(SourcePath("systemd/sfwarden.service")));
   EXPECT_EQ(ReadFile(root_ / "usr/share/sfwarden/prometheus/sfwarden.rules.yml"),
             ReadFile(SourcePath("alerts/prometheus/sfwarden.rules.yml")));
-  EXPECT_EQ(ReadFile(root_ / (SysconfDir() + "/sfwarden/sfwarden.yml")),
+  EXPECT_EQ(ReadFile(root_ / "etc/sfwarden/sfwarden.yml"),
             ReadFile(SourcePath("examples/sfwarden.small.yml")));
   EXPECT_EQ(Mode(root_ / "usr/bin/sfwarden"), 0755u);
   EXPECT_EQ(Mode(root_ / "usr/lib/systemd/system/sfwarden.service"), 0644u);
   // Read by the unit's dynamic user: world-readable, and so it must hold no secrets.
-  EXPECT_EQ(Mode(root_ / (SysconfDir() + "/sfwarden/sfwarden.yml")), 0644u);
+  EXPECT_EQ(Mode(root_ / "etc/sfwarden/sfwarden.yml"), 0644u);
 }
 
 TEST_F(InstallTest, InstalledBinaryRuns) {
@@ -120,6 +117,44 @@ TEST_F(InstallTest, InstalledUnitPassesSystemdAnalyzeVerify) {
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_EQ(r.err, "");
   EXPECT_EQ(r.out, "");
+}
+
+// The .deb made by CPack from the same install tree (the `package` target makes it from
+// its own install of the build; this skips rebuilding everything first).
+TEST_F(InstallTest, DebianPackageHasTheFilesTheirLibraryDependsAndTheConffile) {
+  for (const char* tool : {"/usr/bin/dpkg-deb", "/usr/bin/dpkg-shlibdeps"}) {
+    if (access(tool, X_OK) != 0) {
+      GTEST_SKIP() << tool << " is missing (Debian packages dpkg and dpkg-dev)";
+    }
+  }
+  fs::path out = tmp_.path() / "deb";
+  RunResult r = sfwarden::testing::Run({SFWARDEN_CPACK_COMMAND, "-G", "DEB", "--config",
+                                        BinaryPath("CPackConfig.cmake").string(), "-B",
+                                        out.string(), "-D", "CPACK_INSTALL_CMAKE_PROJECTS=", "-D",
+                                        "CPACK_INSTALLED_DIRECTORIES=" + root_.string() + ";/",
+                                        "-D", "CPACK_PACKAGING_INSTALL_PREFIX=/"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  fs::path deb;
+  for (const auto& entry : fs::directory_iterator(out)) {
+    if (entry.path().extension() == ".deb") deb = entry.path();
+  }
+  ASSERT_FALSE(deb.empty()) << r.out;
+
+  RunResult depends = sfwarden::testing::Run({"/usr/bin/dpkg-deb", "-f", deb.string(), "Depends"});
+  for (const char* lib : {"libc6", "libprometheus-cpp-core1.0", "libsqlite3-0", "libssl3",
+                          "libyaml-cpp0.7", "libsystemd0", "libspdlog1.10"}) {
+    EXPECT_THAT(depends.out, ::testing::HasSubstr(lib));
+  }
+  RunResult conffiles =
+      sfwarden::testing::Run({"/usr/bin/dpkg-deb", "-I", deb.string(), "conffiles"});
+  EXPECT_EQ(conffiles.out, "/etc/sfwarden/sfwarden.yml\n");
+  RunResult contents = sfwarden::testing::Run({"/usr/bin/dpkg-deb", "-c", deb.string()});
+  for (const char* file :
+       {"./usr/bin/sfwarden", "./usr/lib/systemd/system/sfwarden.service",
+        "./etc/sfwarden/sfwarden.yml", "./usr/share/sfwarden/prometheus/sfwarden.rules.yml",
+        "./usr/share/sfwarden/grafana/sfwarden-dashboard.json"}) {
+    EXPECT_THAT(contents.out, ::testing::HasSubstr(std::string(file) + "\n"));
+  }
 }
 
 }  // namespace
