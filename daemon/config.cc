@@ -200,8 +200,18 @@ bool CheckReceiverUrl(Context& ctx, const YAML::Node& at, const std::string& pat
 }
 
 void ReadAlerting(Context& ctx, const YAML::Node& node, AlertingConfig& alerting) {
-  MapReader map(ctx, node, "alerting", {"alertmanager", "webhooks", "resend_interval"});
+  MapReader map(ctx, node, "alerting",
+                {"alertmanager", "webhooks", "resend_interval", "resolve_events_after",
+                 "learning_period", "org_api_usage_warning", "org_api_usage_critical"});
   map.Duration("resend_interval", alerting.resend_interval);
+  map.Duration("resolve_events_after", alerting.resolve_events_after);
+  map.Duration("learning_period", alerting.learning_period, /*allow_zero=*/true);
+  map.Ratio("org_api_usage_warning", alerting.org_api_usage_warning);
+  if (map.Ratio("org_api_usage_critical", alerting.org_api_usage_critical) &&
+      alerting.org_api_usage_critical < alerting.org_api_usage_warning) {
+    ctx.Error(*map.Get("org_api_usage_critical"), map.PathOf("org_api_usage_critical"),
+              "must not be below org_api_usage_warning");
+  }
   if (const YAML::Node* list = map.Get("alertmanager")) {
     const auto items = ReadList(ctx, *list, map.PathOf("alertmanager"));
     for (std::size_t i = 0; i < items.size(); ++i) {

@@ -254,6 +254,9 @@ struct OrgConfig {
   /// How long per-user daily API usage (from ApiTotalUsage) is kept in the state store.
   Duration api_usage_retention = std::chrono::days(30);
   EnforcementConfig enforcement;
+  /// Usernames whose changes to integration users' permissions are expected (the admins
+  /// who manage them); sfwarden's own auth.username always is.
+  std::vector<std::string> expected_actors;
   std::vector<IntegrationUserConfig> integration_users;
   std::map<std::string, PermissionSetConfig> permission_sets;           // by API name
   std::map<std::string, std::vector<SharingRuleConfig>> sharing_rules;  // by object
@@ -279,6 +282,13 @@ struct AlertingConfig {
   std::vector<AlertmanagerConfig> alertmanager;
   std::vector<WebhookConfig> webhooks;
   Duration resend_interval = std::chrono::minutes(1);  // re-send firing alerts this often
+  /// An event alert (one bad login, a token issued) resolves this long after it last
+  /// happened.
+  Duration resolve_events_after = std::chrono::hours(1);
+  /// New-IP / new-country alerts start this long after a user's first login seen.
+  Duration learning_period = std::chrono::days(7);
+  double org_api_usage_warning = 0.8;  // org DailyApiRequests used / max
+  double org_api_usage_critical = 0.95;
 };
 
 /// One problem found in a config file, with where it is.

@@ -344,8 +344,8 @@ void ReadOrgs(Context& ctx, const YAML::Node& node, std::vector<OrgConfig>& orgs
     const std::string path = IndexPath("orgs", o);
     MapReader map(ctx, items[o], path,
                   {"name", "login_url", "api_version", "auth", "mode", "api_budget", "poll",
-                   "api_usage_retention", "enforcement", "integration_users", "permission_sets",
-                   "sharing_rules", "org_wide_defaults"});
+                   "api_usage_retention", "enforcement", "expected_actors", "integration_users",
+                   "permission_sets", "sharing_rules", "org_wide_defaults"});
     OrgConfig org;
     if (map.Require("name") && map.String("name", org.name)) {
       const YAML::Node& at = *map.Get("name");
@@ -391,6 +391,7 @@ void ReadOrgs(Context& ctx, const YAML::Node& node, std::vector<OrgConfig>& orgs
       ctx.Error(*map.Get("api_usage_retention"), map.PathOf("api_usage_retention"),
                 "must be at least 1d (usage is kept per day)");
     }
+    map.StringList("expected_actors", org.expected_actors);
     if (const YAML::Node* enforcement = map.Get("enforcement")) {
       ReadEnforcement(ctx, *enforcement, map.PathOf("enforcement"), org.enforcement);
     }

@@ -8,6 +8,7 @@
 #include <map>
 #include <system_error>
 
+#include "daemon/alert_service.h"
 #include "daemon/collector_metrics.h"
 #include "daemon/daemon_metrics.h"
 #include "daemon/http_server.h"
@@ -67,6 +68,12 @@ class Runtime {
     if (auto interval = systemd::WatchdogInterval()) {
       asio::co_spawn(ioc_, PingWatchdog(*interval / 2), ReportErrors("watchdog"));
     }
+    AlertServiceOptions alert_options;
+    alert_options.generator_url = "http://" + settings_.listen_address + "/";
+    alerts_ = std::make_unique<AlertService>(ioc_, metrics_.registry(), *store_, config_,
+                                             std::move(alert_options));
+    sinks_.push_back(alerts_.get());
+    alerts_->Start();
     SyncMonitors();
     ready_ = true;
     const bool v6 = address.host.find(':') != std::string::npos;
@@ -144,6 +151,7 @@ class Runtime {
       next_settings.state_dir = settings_.state_dir;
       config_ = std::move(next);
       settings_ = std::move(next_settings);
+      if (alerts_) alerts_->Reconfigure(config_);
       SyncMonitors();
       reload_ok_ = true;
       metrics_.ConfigLoaded(true);
@@ -168,6 +176,7 @@ class Runtime {
     signals_.cancel(ec);
     watchdog_timer_.cancel();
     if (server_) server_->Stop();
+    if (alerts_) alerts_->Stop();
     for (auto& [name, running] : monitors_) Retire(std::move(running.monitor));
     monitors_.clear();
   }
@@ -224,6 +233,8 @@ class Runtime {
     for (auto& m : retiring_) abandoned->push_back(std::move(m));
     monitors_.clear();
     retiring_.clear();
+    static auto* abandoned_alerts = new std::vector<std::unique_ptr<AlertService>>;
+    if (alerts_) abandoned_alerts->push_back(std::move(alerts_));
   }
 
   std::filesystem::path config_file_;
@@ -234,9 +245,10 @@ class Runtime {
   asio::io_context ioc_{1};
   DaemonMetrics metrics_;
   CollectorFamilies families_;
-  // The consumers of observations (alert rules, drift engine) register here once they
-  // exist; see ObservationSink in daemon/org_monitor.h.
+  // The consumers of observations (alert rules, drift engine) register here; see
+  // ObservationSink in daemon/org_monitor.h.
   std::vector<ObservationSink*> sinks_;
+  std::unique_ptr<AlertService> alerts_;  // a sink: the alert rules and their receivers
   struct RunningMonitor {
     std::unique_ptr<OrgMonitor> monitor;
     std::string fingerprint;
