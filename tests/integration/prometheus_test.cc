@@ -2,15 +2,20 @@
 // org played by sfsim, and evaluates the shipped rules (alerts/prometheus/): the target is
 // up, every rule evaluates without error, and a collector made to fail by an sfsim fault
 // turns SfwardenCollectorFailing pending, then inactive again once the fault is gone.
+// The Grafana dashboard's expressions are checked against the same server: valid PromQL.
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
+#include <fstream>
 #include <functional>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <thread>
+#include <vector>
 
 #include "tests/support/process.h"
 
@@ -80,6 +85,52 @@ std::string PrometheusConfig(int sfwarden_port) {
          "    static_configs:\n"
          "      - targets: ['127.0.0.1:" +
          std::to_string(sfwarden_port) + "']\n";
+}
+
+std::string UrlEncode(const std::string& s) {
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      char buf[4];
+      std::snprintf(buf, sizeof buf, "%%%02X", c);
+      out += buf;
+    }
+  }
+  return out;
+}
+
+std::string ReplaceAll(std::string s, const std::string& from, const std::string& to) {
+  for (auto at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) {
+    s.replace(at, from.size(), to);
+  }
+  return s;
+}
+
+/// The PromQL of every panel target of the shipped Grafana dashboard, with its template
+/// variables set as "All" would set them.
+std::vector<std::string> DashboardExpressions() {
+  std::ifstream in(testing::SourcePath("grafana/sfwarden-dashboard.json"));
+  std::stringstream text;
+  text << in.rdbuf();
+  json dashboard = json::parse(text.str());
+  std::vector<std::string> out;
+  std::function<void(const json&)> walk = [&](const json& panels) {
+    for (const auto& panel : panels) {
+      if (panel.contains("panels")) walk(panel["panels"]);
+      if (!panel.contains("targets")) continue;
+      for (const auto& target : panel["targets"]) {
+        std::string expr = target.value("expr", "");
+        expr = ReplaceAll(expr, "$org", ".*");
+        expr = ReplaceAll(expr, "$user", ".*");
+        expr = ReplaceAll(expr, "$__rate_interval", "1m");
+        out.push_back(expr);
+      }
+    }
+  };
+  walk(dashboard["panels"]);
+  return out;
 }
 
 class PrometheusTest : public ::testing::Test {
@@ -221,6 +272,14 @@ TEST_F(PrometheusTest, ScrapesSfwardenAndEvaluatesTheShippedRules) {
     }
   }
   EXPECT_GE(evaluated, 10);
+
+  // Every expression of the Grafana dashboard is valid PromQL for this Prometheus.
+  auto expressions = DashboardExpressions();
+  EXPECT_GT(expressions.size(), 20u);
+  for (const auto& expr : expressions) {
+    auto r = testing::HttpGet(prometheus_port_, "/api/v1/query?query=" + UrlEncode(expr));
+    EXPECT_EQ(r.status, 200) << expr << "\n" << r.body;
+  }
 
   // The fault is gone: the next good read clears the pending alert.
   auto cleared = testing::HttpRequest(sim_port_, "DELETE", "/__sim/faults");
