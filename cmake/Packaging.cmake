@@ -10,7 +10,7 @@
 #   /etc/sfwarden/sfwarden.yml               example to edit (a dpkg conffile)
 #   /usr/share/sfwarden/prometheus/sfwarden.rules.yml
 #   /usr/share/sfwarden/grafana/sfwarden-dashboard.json
-#   /usr/share/doc/sfwarden/                 README, metrics, configuration, examples/
+#   /usr/share/doc/sfwarden/                 README, metrics, configuration, install, examples/
 # No sysusers.d or tmpfiles.d files: the unit uses DynamicUser=, StateDirectory= and
 # ConfigurationDirectory= (systemd/sfwarden.service). No maintainer scripts either: the
 # package neither enables nor starts the service; the operator edits the config first.
@@ -45,7 +45,7 @@ install(FILES ${PROJECT_SOURCE_DIR}/alerts/prometheus/sfwarden.rules.yml
 install(FILES ${PROJECT_SOURCE_DIR}/grafana/sfwarden-dashboard.json
         DESTINATION ${CMAKE_INSTALL_DATADIR}/sfwarden/grafana)
 install(FILES ${PROJECT_SOURCE_DIR}/README.md ${PROJECT_SOURCE_DIR}/docs/metrics.md
-              ${PROJECT_SOURCE_DIR}/docs/configuration.md
+              ${PROJECT_SOURCE_DIR}/docs/configuration.md ${PROJECT_SOURCE_DIR}/docs/install.md
         DESTINATION ${CMAKE_INSTALL_DOCDIR})
 install(FILES ${PROJECT_SOURCE_DIR}/examples/sfwarden.small.yml
               ${PROJECT_SOURCE_DIR}/examples/sfwarden.full.yml

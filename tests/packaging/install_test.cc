@@ -70,6 +70,7 @@ TEST_F(InstallTest, PutsEveryFileInItsFhsPlaceAndNothingElse) {
       "usr/share/doc/sfwarden/README.md",
       "usr/share/doc/sfwarden/metrics.md",
       "usr/share/doc/sfwarden/configuration.md",
+      "usr/share/doc/sfwarden/install.md",
       "usr/share/doc/sfwarden/examples/sfwarden.small.yml",
       "usr/share/doc/sfwarden/examples/sfwarden.full.yml",
   };
