@@ -1,36 +1,32 @@
 #pragma once
-// UTC offsets of an IANA time zone, read from the system's compiled zone files (TZif,
-// RFC 8536) in /usr/share/zoneinfo, for the login-hours rule.
+// UTC offsets of an IANA time zone, for the login-hours rule.
 //
-// Why not std::chrono::locate_zone/zoned_time: GCC 12's libstdc++ (Debian 12) does not
-// have the C++20 time zone database (it arrived in GCC 13). This reader takes the 64-bit
-// transition table (TZif version 2+) and nothing else. Past the last transition in the
-// file it keeps the last offset: Debian's tzdata ships "fat" files with transitions
-// listed up to 2037, so that only matters for dates beyond that.
+// GCC 12's libstdc++ (Debian 12) has no C++20 time zone database (std::chrono::
+// locate_zone arrived in GCC 13), so this wraps Howard Hinnant's date library (Debian's
+// libhowardhinnant-date-dev / libdate-tz3), the library that part of C++20 was
+// standardised from. Debian builds it with USE_OS_TZDB: it reads the system's tzdata in
+// /usr/share/zoneinfo, the same files the rest of the system uses.
 
 #include <chrono>
-#include <cstdint>
-#include <filesystem>
 #include <string>
 #include <string_view>
 #include <tl/expected.hpp>
-#include <vector>
+
+namespace date {
+class time_zone;
+}
 
 namespace sfwarden::alerts {
 
-/// An IANA zone's offset history. A plain value: load once (blocking file I/O, at config
-/// time), then copy and query freely from any thread.
+/// An IANA zone. A small value that refers to the process-wide time zone database
+/// (loaded once, on first use, then read-only): copy and query it from any thread.
 class TimeZone {
  public:
   /// UTC (offset 0 at every instant).
   TimeZone() = default;
   static TimeZone Utc() { return TimeZone(); }
-  /// Reads `dir`/`name` ("Europe/Paris", "UTC"); on failure returns a one-line reason
-  /// (no such zone, not a TZif file, a name trying to leave `dir`).
-  static tl::expected<TimeZone, std::string> Load(
-      std::string_view name, const std::filesystem::path& dir = "/usr/share/zoneinfo");
-  /// Parses the content of a TZif file (what Load reads).
-  static tl::expected<TimeZone, std::string> Parse(std::string_view name, std::string_view tzif);
+  /// Looks `name` up ("Europe/Paris", "UTC"); on failure returns a one-line reason.
+  static tl::expected<TimeZone, std::string> Load(std::string_view name);
 
   const std::string& name() const { return name_; }
   /// Offset from UTC in force at `t` (local = UTC + offset).
@@ -40,9 +36,7 @@ class TimeZone {
 
  private:
   std::string name_ = "UTC";
-  std::vector<std::int64_t> transitions_;  // seconds since the epoch, ascending
-  std::vector<std::int32_t> offsets_;      // offset in force from transitions_[i] on
-  std::int32_t initial_offset_ = 0;        // before the first transition
+  const date::time_zone* zone_ = nullptr;  // nullptr: UTC
 };
 
 }  // namespace sfwarden::alerts

@@ -4,9 +4,9 @@
 #include <cctype>
 #include <charconv>
 #include <cstdio>
-#include <fstream>
 
 #include "alerts/ip_range.h"
+#include "alerts/time_zone.h"
 
 namespace sfwarden::daemon::detail {
 namespace {
@@ -199,20 +199,6 @@ std::string FormatClockTime(std::chrono::minutes value) {
   return buffer;
 }
 
-bool IsKnownTimeZone(std::string_view name, const std::string& zoneinfo_root) {
-  if (name == "UTC") return true;
-  // IANA names are Area/Location made of letters, digits, '_', '-', '+' and '/'; refusing
-  // "." also refuses "..", so the name cannot leave zoneinfo_root.
-  if (name.empty() || name.front() == '/' || name.back() == '/' ||
-      !std::all_of(name.begin(), name.end(), [](char c) {
-        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '+' ||
-               c == '/';
-      })) {
-    return false;
-  }
-  std::ifstream in(zoneinfo_root + "/" + std::string(name), std::ios::binary);
-  char magic[4] = {};
-  return in.read(magic, sizeof magic) && std::string_view(magic, 4) == "TZif";
-}
+bool IsKnownTimeZone(std::string_view name) { return alerts::TimeZone::Load(name).has_value(); }
 
 }  // namespace sfwarden::daemon::detail

@@ -45,8 +45,7 @@ tl::expected<Url, std::string> ParseUrl(std::string_view text);
 std::optional<std::chrono::minutes> ParseClockTime(std::string_view text);
 std::string FormatClockTime(std::chrono::minutes minutes);
 
-/// "UTC" or an IANA name with a TZif file under `zoneinfo_root`.
-bool IsKnownTimeZone(std::string_view name,
-                     const std::string& zoneinfo_root = "/usr/share/zoneinfo");
+/// "UTC" or an IANA name the system's time zone database knows (alerts::TimeZone).
+bool IsKnownTimeZone(std::string_view name);
 
 }  // namespace sfwarden::daemon::detail
