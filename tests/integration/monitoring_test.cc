@@ -14,13 +14,14 @@
 #include <sstream>
 #include <thread>
 
-#include "tests/support/process.h"
+#include "tests/integration/fixture.h"
 
 namespace sfwarden {
 namespace {
 
 using ::testing::HasSubstr;
 using namespace std::chrono_literals;
+using testing::Sample;
 
 constexpr const char* kHubspot = "hubspot.integration@acme.example";
 constexpr const char* kMarketo = "marketo.integration@acme.example";
@@ -84,23 +85,6 @@ std::string OrgConfig(const std::string& name, const std::string& login_url) {
 )";
 }
 
-/// The value of the sample `name{labels...}` in an exposition, whatever the label order;
-/// nullopt when there is no such sample.
-std::optional<double> Sample(const std::string& metrics, const std::string& name,
-                             const std::map<std::string, std::string>& labels) {
-  std::istringstream in(metrics);
-  for (std::string line; std::getline(in, line);) {
-    if (line.rfind(name + "{", 0) != 0 && line.rfind(name + " ", 0) != 0) continue;
-    bool all = true;
-    for (const auto& [k, v] : labels) {
-      if (line.find(k + "=\"" + v + "\"") == std::string::npos) all = false;
-    }
-    if (!all) continue;
-    return std::stod(line.substr(line.rfind(' ') + 1));
-  }
-  return std::nullopt;
-}
-
 std::string Today() {
   std::time_t now = std::time(nullptr);
   std::tm tm{};
@@ -110,61 +94,17 @@ std::string Today() {
   return buf;
 }
 
-class MonitoringTest : public ::testing::Test {
+class MonitoringTest : public testing::SfwardenTest {
  protected:
   void SetUp() override {
-    dir_.Write("creds/secret", "sfwarden-client-secret\n", 0600);
+    SfwardenTest::SetUp();
     sim_port_ = StartSim(sim_);
-    port_ = testing::FreePort();
   }
 
   int StartSim(std::unique_ptr<testing::Subprocess>& sim) {
-    auto org = dir_.Write("org-" + std::to_string(sims_++) + ".yaml", kOrgFile);
-    sim = std::make_unique<testing::Subprocess>(
-        std::vector<std::string>{testing::BinaryPath("sim/sfsim").string(), "--org", org.string(),
-                                 "--listen", "127.0.0.1:0"});
-    EXPECT_TRUE(sim->WaitForOutput("sfsim listening on", 10s)) << sim->Stderr();
-    auto out = sim->Stdout();
-    auto colon = out.rfind(':');
-    return std::stoi(out.substr(colon + 1));
+    return SfwardenTest::StartSim(sim, kOrgFile);
   }
 
-  void WriteConfig(const std::string& orgs) {
-    config_ =
-        dir_.Write("sfwarden.yml", "global:\n  log: { level: debug, format: text }\norgs:" + orgs);
-  }
-  std::string SimUrl(int port) { return "http://127.0.0.1:" + std::to_string(port); }
-
-  std::unique_ptr<testing::Subprocess> StartSfwarden() {
-    auto p = std::make_unique<testing::Subprocess>(
-        std::vector<std::string>{testing::BinaryPath("daemon/sfwarden").string(), "run",
-                                 "--config.file=" + config_.string(),
-                                 "--web.listen-address=127.0.0.1:" + std::to_string(port_),
-                                 "--state.dir=" + (dir_.path() / "state").string()},
-        std::map<std::string, std::string>{
-            {"CREDENTIALS_DIRECTORY", (dir_.path() / "creds").string()}});
-    return p;
-  }
-
-  std::string Metrics() { return testing::HttpGet(port_, "/metrics").body; }
-
-  /// Polls /metrics until `ok(metrics)` holds (30 s bound, so a bug fails rather than
-  /// hangs); returns the last exposition seen.
-  std::string WaitFor(const std::function<bool(const std::string&)>& ok) {
-    std::string m;
-    for (auto deadline = std::chrono::steady_clock::now() + 30s;
-         std::chrono::steady_clock::now() < deadline; std::this_thread::sleep_for(100ms)) {
-      m = Metrics();
-      if (ok(m)) return m;
-    }
-    ADD_FAILURE() << "condition not met; last /metrics:\n" << m;
-    return m;
-  }
-  /// Waits until the sample equals `value`.
-  std::string WaitForValue(const std::string& name,
-                           const std::map<std::string, std::string>& labels, double value) {
-    return WaitFor([&](const std::string& m) { return Sample(m, name, labels) == value; });
-  }
   /// Waits for `n` more completed polls of `org` (by the poll API-call counter's movement
   /// through the logins source's last-success time).
   void WaitForPolls(const std::string& org, int n) {
@@ -178,11 +118,6 @@ class MonitoringTest : public ::testing::Test {
     }
   }
 
-  testing::HttpResult SimPost(int port, const std::string& path, const std::string& json) {
-    auto r = testing::HttpRequest(port, "POST", path, json, "application/json");
-    EXPECT_EQ(r.status, 200) << path << " " << json << ": " << r.body;
-    return r;
-  }
   void RecordLogin(const std::string& user, const std::string& status = "Success",
                    const std::string& ip = "54.174.1.2") {
     SimPost(sim_port_, "/__sim/logins",
@@ -190,12 +125,8 @@ class MonitoringTest : public ::testing::Test {
                 ip + R"(", "country_iso": "US"})");
   }
 
-  testing::TempDir dir_;
-  int sims_ = 0;
   std::unique_ptr<testing::Subprocess> sim_;
   int sim_port_ = 0;
-  std::filesystem::path config_;
-  int port_ = 0;
 };
 
 std::map<std::string, std::string> Logins(const std::string& user, const std::string& outcome) {
