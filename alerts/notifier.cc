@@ -177,6 +177,10 @@ bool Notifier::has_alertmanagers() const {
                      [](const auto& q) { return q->settings.kind == ReceiverKind::kAlertmanager; });
 }
 
+bool Notifier::idle() const {
+  return std::none_of(queues_.begin(), queues_.end(), [](const auto& q) { return q->running; });
+}
+
 std::size_t Notifier::pending() const {
   std::size_t n = 0;
   for (const auto& q : queues_) n += q->messages.size() + (q->in_flight ? 1 : 0);

@@ -82,6 +82,8 @@ class Notifier {
 
   /// Messages waiting or in flight (tests).
   std::size_t pending() const;
+  /// No drain coroutine runs (after Stop(): none will again), so the transports may go.
+  bool idle() const;
 
   struct Queue;  // one receiver's queue and drain state (notifier.cc)
 

@@ -274,6 +274,7 @@ TEST(NotifierTest, StopSendsNothingMore) {
   notifier.NotifyWebhooks({Firing()});
   ioc.run();
   EXPECT_TRUE(hook.requests.empty());
+  EXPECT_TRUE(notifier.idle());
 }
 
 }  // namespace
