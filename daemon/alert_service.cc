@@ -165,8 +165,12 @@ struct AlertService::Impl {
     for (const auto& org : config.orgs) {
       engines.emplace(org.name, alerts::RuleEngine(ToOrgRules(org, config.alerting)));
     }
-    // The previous notifier (and its transports) stays alive: a request may be in flight.
+    // The previous notifier and its transports stay alive while a request may be in
+    // flight; those of earlier reloads that have finished go now.
     if (notifier) notifier->Stop();
+    if (notifier) retired.push_back({std::move(transports), std::move(notifier)});
+    transports.clear();
+    retired.remove_if([](const Generation& g) { return g.notifier->idle(); });
     std::vector<alerts::ReceiverSettings> receivers;
     auto transport = [&](Duration timeout) {
       salesforce::TransportOptions t = salesforce::WithProxyFromEnvironment({});
@@ -204,7 +208,6 @@ struct AlertService::Impl {
     }
     alerts::NotifierOptions n;
     n.generator_url = options.generator_url;
-    if (notifier) retired.push_back(std::move(notifier));
     notifier = std::make_unique<alerts::Notifier>(
         ioc, std::move(receivers), n, [this](const std::string& receiver, std::string_view o) {
           notifications_family.Add({{"receiver", receiver}, {"outcome", std::string(o)}})
@@ -273,8 +276,9 @@ struct AlertService::Impl {
         if (const auto* c = book.Find(a.fingerprint)) current.push_back(*c);
       }
       notifier->PostToAlertmanagers(current, now, ValidFor());
+      // The periodic re-send keeps its own schedule (last_resend), so that a stream of
+      // new alerts never starves the re-send of the older ones.
       for (const auto& a : current) book.MarkSent(a.fingerprint, now);
-      last_resend = now;
     }
     UpdateGauges();
   }
@@ -403,10 +407,14 @@ struct AlertService::Impl {
   AlertingConfig alerting;
   alerts::AlertBook book;
   bool loaded = false;
-  std::map<std::string, alerts::RuleEngine> engines;  // by org
-  std::list<std::unique_ptr<salesforce::HttpTransport>> transports;
+  std::map<std::string, alerts::RuleEngine> engines;                 // by org
+  std::list<std::unique_ptr<salesforce::HttpTransport>> transports;  // the notifier's
   std::unique_ptr<alerts::Notifier> notifier;
-  std::list<std::unique_ptr<alerts::Notifier>> retired;
+  struct Generation {  // a notifier of an earlier configuration, with its transports
+    std::list<std::unique_ptr<salesforce::HttpTransport>> transports;
+    std::unique_ptr<alerts::Notifier> notifier;
+  };
+  std::list<Generation> retired;
   std::optional<Time> last_resend;
   Time started{};
   bool stopping = false;
