@@ -491,6 +491,12 @@ tl::expected<PlanStep, std::string> InverseStep(const Recorded& r, const Permiss
     for (const SharingRule& rule : Changed(*r.sharing_rules, before)) {
       const SharingRule* was = FindRule(before, rule.full_name);
       if (was == nullptr) {
+        // Undoing a created rule means deleting it. upsertMetadata is documented only to
+        // create or update the components it is given, matched by fullName (Metadata API
+        // Developer Guide, upsertMetadata()), so upserting the previous set is not shown
+        // to remove a rule; the faithful inverse is deleteMetadata() ("Deletes one or more
+        // metadata components", CRUD-Based Calls) of that rule, which salesforce::Api
+        // lacks. Until it has it, such an entry is refused here rather than half undone.
         return tl::unexpected("rule " + rule.full_name +
                               " was created by this entry; removing a rule needs "
                               "deleteMetadata, which salesforce::Api does not offer");
