@@ -17,12 +17,17 @@ constexpr FlagSpec kRunFlags[] = {
     {"web.listen-address", "ADDR",
      "address for /metrics and the health endpoints; ':PORT' listens on all interfaces",
      "global.listen_address, else 127.0.0.1:9847"},
+    {"web.config.file", "FILE",
+     "TLS and basic auth for /metrics and the health endpoints (Prometheus exporter-toolkit "
+     "web config format; re-read on SIGHUP)",
+     "none: plain HTTP, no auth"},
     {"state.dir", "DIR", "directory for the state database",
      "global.state_dir, else $STATE_DIRECTORY, else /var/lib/sfwarden"},
     {"log.level", "LEVEL", "debug, info, warn or error", "global.log.level, else info"},
     {"log.format", "FORMAT", "text or json", "global.log.format, else text"},
 };
-constexpr FlagSpec kCheckConfigFlags[] = {kConfigFlag};
+constexpr FlagSpec kCheckConfigFlags[] = {
+    kConfigFlag, {"web.config.file", "FILE", "also validate this web config file", ""}};
 
 constexpr FlagSpec kOrgFlag{"org", "ORG", "only this org (orgs[].name)", "every org"};
 constexpr FlagSpec kStateDirFlag{"state.dir", "DIR", "directory of the state database",

@@ -7,6 +7,7 @@
 #include "daemon/daemon.h"
 #include "daemon/http_server.h"
 #include "daemon/logging.h"
+#include "daemon/web_security.h"
 
 namespace sfwarden::daemon {
 namespace {
@@ -30,7 +31,8 @@ void PrintConfigErrors(const ConfigError& e, std::ostream& err) {
 
 int RunCommand(const ParsedFlags& flags, std::ostream& /*out*/, std::ostream& err) {
   FlagOverrides overrides{Flag(flags, "web.listen-address"), Flag(flags, "state.dir"),
-                          Flag(flags, "log.level"), Flag(flags, "log.format")};
+                          Flag(flags, "log.level"), Flag(flags, "log.format"),
+                          Flag(flags, "web.config.file")};
   // Bad flag values are usage errors (exit 2), found before anything starts.
   if (overrides.log_level && !IsValidLogLevel(*overrides.log_level)) {
     err << "sfwarden: --log.level must be one of debug, info, warn, error (got '"
@@ -64,7 +66,14 @@ int CheckConfigCommand(const ParsedFlags& flags, std::ostream& out, std::ostream
   auto file = ConfigFile(flags);
   try {
     Config config = LoadConfig(file);
+    std::optional<std::string> web_file = Flag(flags, "web.config.file");
+    std::shared_ptr<WebSecurity> web;
+    if (web_file) web = WebSecurity::Load(*web_file);
     out << file.string() << ": OK\n" << DescribeConfig(config);
+    if (web) {
+      out << *web_file << ": OK (" << web->Describe() << ")\n";
+      for (const auto& w : web->warnings()) out << w.ToString() << "\n";
+    }
     return kExitOk;
   } catch (const ConfigError& e) {
     PrintConfigErrors(e, err);

@@ -17,6 +17,7 @@
 #include "daemon/state_store.h"
 #include "daemon/systemd_notify.h"
 #include "daemon/web_handlers.h"
+#include "daemon/web_security.h"
 
 namespace sfwarden::daemon {
 namespace asio = boost::asio;
@@ -42,12 +43,14 @@ auto ReportErrors(const char* what) {
 class Runtime {
  public:
   Runtime(std::filesystem::path config_file, FlagOverrides flags, Config config,
-          EffectiveSettings settings, std::unique_ptr<StateStore> store)
+          EffectiveSettings settings, std::unique_ptr<StateStore> store,
+          std::shared_ptr<WebSecurity> web_security)
       : config_file_(std::move(config_file)),
         flags_(std::move(flags)),
         config_(std::move(config)),
         settings_(std::move(settings)),
         store_(std::move(store)),
+        web_security_(std::move(web_security)),
         families_(metrics_.registry()),
         signals_(ioc_, SIGTERM, SIGINT, SIGHUP),
         watchdog_timer_(ioc_) {}
@@ -59,7 +62,8 @@ class Runtime {
       address = ParseListenAddress(settings_.listen_address);
       WebContext web{&metrics_, [this] { return ready_; }};
       server_ = std::make_unique<HttpServer>(
-          ioc_, address, [web](const HttpRequest& r) { return HandleWebRequest(r, web); });
+          ioc_, address, [web](const HttpRequest& r) { return HandleWebRequest(r, web); },
+          web_security_);
     } catch (const std::exception& e) {
       spdlog::error("cannot listen on {}: {}", settings_.listen_address, e.what());
       return 1;
@@ -69,7 +73,9 @@ class Runtime {
       asio::co_spawn(ioc_, PingWatchdog(*interval / 2), ReportErrors("watchdog"));
     }
     AlertServiceOptions alert_options;
-    alert_options.generator_url = "http://" + settings_.listen_address + "/";
+    const bool https = web_security_ && web_security_->tls();
+    alert_options.generator_url =
+        std::string(https ? "https://" : "http://") + settings_.listen_address + "/";
     alerts_ = std::make_unique<AlertService>(ioc_, metrics_.registry(), *store_, config_,
                                              std::move(alert_options));
     sinks_.push_back(alerts_.get());
@@ -77,8 +83,9 @@ class Runtime {
     SyncMonitors();
     ready_ = true;
     const bool v6 = address.host.find(':') != std::string::npos;
-    spdlog::info("sfwarden {} listening on {}{}{}:{} (state {}, {} org(s))", SFWARDEN_VERSION,
+    spdlog::info("sfwarden {} listening on {}{}{}:{} ({}; state {}, {} org(s))", SFWARDEN_VERSION,
                  v6 ? "[" : "", address.host, v6 ? "]" : "", server_->port(),
+                 web_security_ ? web_security_->Describe() : "plain HTTP",
                  settings_.state_dir.string(), config_.orgs.size());
     systemd::NotifyReady(Status());
 
@@ -134,6 +141,12 @@ class Runtime {
     spdlog::info("reloading configuration from {}", config_file_.string());
     try {
       Config next = LoadConfig(config_file_);
+      // Loaded before anything changes, so a bad web config keeps the old of both.
+      std::shared_ptr<WebSecurity> next_web;
+      if (flags_.web_config_file) {
+        next_web = WebSecurity::Load(*flags_.web_config_file);
+        for (const auto& w : next_web->warnings()) spdlog::warn("{}", w.ToString());
+      }
       EffectiveSettings next_settings =
           ResolveSettings(next, flags_, std::getenv("STATE_DIRECTORY"));
       if (next_settings.listen_address != settings_.listen_address) {
@@ -151,6 +164,10 @@ class Runtime {
       next_settings.state_dir = settings_.state_dir;
       config_ = std::move(next);
       settings_ = std::move(next_settings);
+      if (flags_.web_config_file) {
+        web_security_ = std::move(next_web);
+        if (server_) server_->SetSecurity(web_security_);
+      }
       if (alerts_) alerts_->Reconfigure(config_);
       SyncMonitors();
       reload_ok_ = true;
@@ -242,6 +259,7 @@ class Runtime {
   Config config_;
   EffectiveSettings settings_;
   std::unique_ptr<StateStore> store_;
+  std::shared_ptr<WebSecurity> web_security_;  // null without --web.config.file
   asio::io_context ioc_{1};
   DaemonMetrics metrics_;
   CollectorFamilies families_;
@@ -292,7 +310,12 @@ Daemon::Daemon(std::filesystem::path config_file, FlagOverrides flags)
 int Daemon::Run() {
   Config config = LoadConfig(config_file_);  // ConfigError goes to the caller: exit 2
   EffectiveSettings settings = ResolveSettings(config, flags_, std::getenv("STATE_DIRECTORY"));
+  std::shared_ptr<WebSecurity> web_security;
+  if (flags_.web_config_file) web_security = WebSecurity::Load(*flags_.web_config_file);
   ConfigureLogging(settings.log_level, settings.log_format);
+  if (web_security) {
+    for (const auto& w : web_security->warnings()) spdlog::warn("{}", w.ToString());
+  }
   std::unique_ptr<StateStore> store;
   try {
     store = StateStore::Open(settings.state_dir);
@@ -300,7 +323,8 @@ int Daemon::Run() {
     spdlog::error("{}", e.what());
     return 1;
   }
-  Runtime runtime(config_file_, flags_, std::move(config), std::move(settings), std::move(store));
+  Runtime runtime(config_file_, flags_, std::move(config), std::move(settings), std::move(store),
+                  std::move(web_security));
   return runtime.Run();
 }
 

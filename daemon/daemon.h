@@ -15,6 +15,9 @@ struct FlagOverrides {
   std::optional<std::string> state_dir;
   std::optional<std::string> log_level;
   std::optional<std::string> log_format;
+  /// --web.config.file: TLS and basic auth of the HTTP endpoints (exporter-toolkit
+  /// format, see web_config.h); re-read on SIGHUP.
+  std::optional<std::string> web_config_file;
 };
 
 /// The settings the daemon runs with, after precedence:
@@ -31,9 +34,10 @@ EffectiveSettings ResolveSettings(const Config& config, const FlagOverrides& fla
                                   const char* state_directory_env);
 
 /// Runs until SIGTERM or SIGINT. Owns everything it starts; not reentrant.
-///  - SIGHUP reloads the config file: a valid one replaces the running config; an
-///    invalid one is logged diagnostic by diagnostic, the old config keeps running and
-///    sfwarden_config_last_reload_successful drops to 0 (as Prometheus does).
+///  - SIGHUP reloads the config file and the web config file: valid ones replace the
+///    running ones; if either is invalid it is logged diagnostic by diagnostic, the old
+///    config and web config keep running and sfwarden_config_last_reload_successful
+///    drops to 0 (as Prometheus does).
 ///  - SIGTERM/SIGINT stop timers and the HTTP server, let in-flight work finish (at
 ///    most kStopTimeout), flush the state store and return 0.
 ///  - Under systemd it sends READY=1, RELOADING=1, STOPPING=1 and WATCHDOG=1.

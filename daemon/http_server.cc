@@ -3,11 +3,15 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <chrono>
 #include <list>
 #include <stdexcept>
+
+#include "daemon/web_security.h"
 
 namespace sfwarden::daemon {
 namespace asio = boost::asio;
@@ -21,6 +25,7 @@ constexpr std::size_t kMaxRequestHeaderBytes = 8 * 1024;
 constexpr std::size_t kMaxRequestBodyBytes = 1024;
 constexpr auto kIoTimeout = std::chrono::seconds(10);
 constexpr int kMaxRequestsPerConnection = 100;
+constexpr auto kTlsShutdownTimeout = std::chrono::seconds(1);
 }  // namespace
 
 ListenAddress ParseListenAddress(std::string_view text) {
@@ -54,15 +59,19 @@ ListenAddress ParseListenAddress(std::string_view text) {
 }
 
 struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
-  Impl(asio::io_context& ioc, HttpHandler h) : acceptor(ioc), handler(std::move(h)) {}
+  Impl(asio::io_context& ioc, HttpHandler h, std::shared_ptr<WebSecurity> s)
+      : acceptor(ioc), handler(std::move(h)), current_security(std::move(s)) {}
 
   tcp::acceptor acceptor;
   HttpHandler handler;
-  std::list<beast::tcp_stream*> connections;  // borrowed from their coroutines
+  std::shared_ptr<WebSecurity> current_security;  // for new connections; may be null
+  std::list<tcp::socket*> connections;            // borrowed from their coroutines
   bool stopping = false;
 
   asio::awaitable<void> Accept();
-  asio::awaitable<void> Serve(beast::tcp_stream stream);
+  asio::awaitable<void> Serve(beast::tcp_stream stream, std::shared_ptr<WebSecurity> security);
+  template <class Stream>
+  asio::awaitable<void> ServeRequests(Stream& stream, WebSecurity* security);
 };
 
 asio::awaitable<void> HttpServer::Impl::Accept() {
@@ -81,7 +90,8 @@ asio::awaitable<void> HttpServer::Impl::Accept() {
       socket.close(ec);  // over the bound: refuse rather than queue without limit
       continue;
     }
-    asio::co_spawn(acceptor.get_executor(), Serve(beast::tcp_stream(std::move(socket))),
+    asio::co_spawn(acceptor.get_executor(),
+                   Serve(beast::tcp_stream(std::move(socket)), current_security),
                    [](std::exception_ptr e) {
                      if (!e) return;
                      try {
@@ -93,32 +103,74 @@ asio::awaitable<void> HttpServer::Impl::Accept() {
   }
 }
 
-asio::awaitable<void> HttpServer::Impl::Serve(beast::tcp_stream stream) {
+asio::awaitable<void> HttpServer::Impl::Serve(beast::tcp_stream stream,
+                                              std::shared_ptr<WebSecurity> security) {
   auto self = shared_from_this();
-  connections.push_front(&stream);
-  // Unregisters the stream however this coroutine ends (a handler may throw).
+  connections.push_front(&stream.socket());
+  // Unregisters the socket however this coroutine ends (a handler may throw).
   struct Registration {
-    std::list<beast::tcp_stream*>& list;
-    std::list<beast::tcp_stream*>::iterator it;
+    std::list<tcp::socket*>& list;
+    std::list<tcp::socket*>::iterator it;
     ~Registration() { list.erase(it); }
   } registration{connections, connections.begin()};
+  boost::system::error_code ec;
+  if (security && security->tls()) {
+    beast::ssl_stream<beast::tcp_stream> tls(std::move(stream), *security->tls());
+    *registration.it = &beast::get_lowest_layer(tls).socket();
+    beast::get_lowest_layer(tls).expires_after(kIoTimeout);
+    co_await tls.async_handshake(asio::ssl::stream_base::server,
+                                 asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) {
+      // A plain-HTTP client, a scanner or an untrusted client certificate: nothing to say.
+      spdlog::debug("http: TLS handshake failed: {}", ec.message());
+    } else {
+      co_await ServeRequests(tls, security.get());
+      if (!stopping) {
+        beast::get_lowest_layer(tls).expires_after(kTlsShutdownTimeout);
+        co_await tls.async_shutdown(asio::redirect_error(asio::use_awaitable, ec));
+      }
+    }
+    beast::get_lowest_layer(tls).socket().shutdown(tcp::socket::shutdown_both, ec);
+    beast::get_lowest_layer(tls).close();
+    co_return;
+  }
+  co_await ServeRequests(stream, security.get());
+  stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+  stream.close();
+}
+
+template <class Stream>
+asio::awaitable<void> HttpServer::Impl::ServeRequests(Stream& stream, WebSecurity* security) {
   beast::flat_buffer buffer(kMaxRequestHeaderBytes + kMaxRequestBodyBytes);
   for (int served = 0; served < kMaxRequestsPerConnection && !stopping; ++served) {
     http::request_parser<http::string_body> parser;
     parser.header_limit(kMaxRequestHeaderBytes);
     parser.body_limit(kMaxRequestBodyBytes);
     boost::system::error_code ec;
-    stream.expires_after(kIoTimeout);
+    beast::get_lowest_layer(stream).expires_after(kIoTimeout);
     co_await http::async_read(stream, buffer, parser,
                               asio::redirect_error(asio::use_awaitable, ec));
     if (ec) break;  // closed, timed out, or too large: nothing useful to answer
     const auto& req = parser.get();
-    HttpResponse res =
-        handler(HttpRequest{std::string(req.method_string()), std::string(req.target())});
+    HttpResponse res;
+    std::string_view authorization;
+    if (auto it = req.find(http::field::authorization); it != req.end()) {
+      authorization = std::string_view(it->value().data(), it->value().size());
+    }
+    const bool authorized = !security || security->Authorize(authorization);
+    if (authorized) {
+      res = handler(HttpRequest{std::string(req.method_string()), std::string(req.target())});
+    } else {
+      res = {401, "text/plain; charset=utf-8", "Unauthorized\n", ""};
+    }
     http::response<http::string_body> out{static_cast<http::status>(res.status), req.version()};
     out.set(http::field::server, "sfwarden");
     out.set(http::field::content_type, res.content_type);
     if (!res.allow.empty()) out.set(http::field::allow, res.allow);
+    if (!authorized) out.set(http::field::www_authenticate, "Basic realm=\"sfwarden\"");
+    if (security) {
+      for (const auto& [name, value] : security->headers()) out.set(name, value);
+    }
     out.keep_alive(req.keep_alive());
     if (req.method() != http::verb::head) {
       out.body() = std::move(res.body);
@@ -126,17 +178,15 @@ asio::awaitable<void> HttpServer::Impl::Serve(beast::tcp_stream stream) {
     } else {
       out.content_length(res.body.size());
     }
-    stream.expires_after(kIoTimeout);
+    beast::get_lowest_layer(stream).expires_after(kIoTimeout);
     co_await http::async_write(stream, out, asio::redirect_error(asio::use_awaitable, ec));
     if (ec || !out.keep_alive()) break;
   }
-  boost::system::error_code ignored;
-  stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
-  stream.close();
 }
 
-HttpServer::HttpServer(asio::io_context& ioc, const ListenAddress& address, HttpHandler handler)
-    : impl_(std::make_shared<Impl>(ioc, std::move(handler))) {
+HttpServer::HttpServer(asio::io_context& ioc, const ListenAddress& address, HttpHandler handler,
+                       std::shared_ptr<WebSecurity> security)
+    : impl_(std::make_shared<Impl>(ioc, std::move(handler), std::move(security))) {
   tcp::endpoint endpoint(asio::ip::make_address(address.host), address.port);
   auto& acceptor = impl_->acceptor;
   acceptor.open(endpoint.protocol());
@@ -151,12 +201,16 @@ HttpServer::~HttpServer() { Stop(); }
 
 uint16_t HttpServer::port() const { return impl_->acceptor.local_endpoint().port(); }
 
+void HttpServer::SetSecurity(std::shared_ptr<WebSecurity> security) {
+  impl_->current_security = std::move(security);
+}
+
 void HttpServer::Stop() {
   if (impl_->stopping) return;
   impl_->stopping = true;
   boost::system::error_code ec;
   impl_->acceptor.close(ec);
-  for (auto* stream : impl_->connections) stream->socket().close(ec);
+  for (auto* socket : impl_->connections) socket->close(ec);
 }
 
 }  // namespace sfwarden::daemon

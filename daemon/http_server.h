@@ -14,6 +14,8 @@ class io_context;
 
 namespace sfwarden::daemon {
 
+class WebSecurity;
+
 struct HttpRequest {
   std::string method;
   std::string target;  // path and query, as sent
@@ -45,6 +47,9 @@ ListenAddress ParseListenAddress(std::string_view text);
 /// Serves `handler` on one listening socket. Every connection is its own coroutine
 /// with a deadline on each read and write, so a slow or stuck client only holds its
 /// own socket; at most kMaxConnections are open at once (more are closed at accept).
+/// With a WebSecurity (the --web.config.file), connections speak TLS when it has a
+/// context, and every request must pass its basic auth (401 otherwise) before it reaches
+/// `handler`.
 /// Lives on the io_context thread; Stop() closes the acceptor and every connection.
 class HttpServer {
  public:
@@ -52,13 +57,17 @@ class HttpServer {
 
   /// Binds and listens at once (throws std::runtime_error — a boost::system::system_error
   /// — when the address is taken or not available), then accepts on `ioc`.
-  HttpServer(boost::asio::io_context& ioc, const ListenAddress& address, HttpHandler handler);
+  HttpServer(boost::asio::io_context& ioc, const ListenAddress& address, HttpHandler handler,
+             std::shared_ptr<WebSecurity> security = nullptr);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
   /// The bound port (useful with port 0).
   uint16_t port() const;
+  /// Replaces TLS and auth for connections accepted from now on (SIGHUP); nullptr: plain
+  /// HTTP without auth.
+  void SetSecurity(std::shared_ptr<WebSecurity> security);
   void Stop();
 
  private:
