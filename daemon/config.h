@@ -230,7 +230,7 @@ struct SharingCriterion {
 struct SharingRuleConfig {
   std::string object;  // the map key, e.g. "Account"
   std::string name;    // developer name
-  std::string label;   // defaults to name
+  std::string label;   // empty: not compared (a rule sfwarden creates is labelled with its name)
   SharingAccess access = SharingAccess::kRead;
   SharingTarget shared_to;
   std::vector<SharingCriterion> criteria;  // criteria-based

@@ -225,7 +225,6 @@ void ReadSharingRule(Context& ctx, const YAML::Node& node, const std::string& pa
     ctx.Error(*map.Get("name"), map.PathOf("name"),
               "'" + rule.name + "' is not a developer name (" + kApiNameRule + ")");
   }
-  rule.label = rule.name;
   map.String("label", rule.label);
   map.Enum<SharingAccess>("access", rule.access, kSharingAccessNames);
   if (map.Require("shared_to")) {

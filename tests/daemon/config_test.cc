@@ -190,7 +190,10 @@ TEST_F(ConfigTest, FullExampleLoadsEveryKey) {
   EXPECT_EQ(criteria_rule.access, SharingAccess::kEdit);
   EXPECT_EQ(criteria_rule.criteria.size(), 2u);
   EXPECT_EQ(criteria_rule.contact_access, RelatedAccess::kEdit);
+  EXPECT_EQ(criteria_rule.label, "Send to HubSpot");
   const auto& owner_rule = prod.sharing_rules.at("Account")[1];
+  // No label given: the org's label is left alone (not compared, not rewritten).
+  EXPECT_EQ(owner_rule.label, "");
   ASSERT_TRUE(owner_rule.owned_by.has_value());
   EXPECT_EQ(owner_rule.owned_by->kind, SharingTarget::Kind::kRoleAndSubordinates);
   EXPECT_EQ(prod.org_wide_defaults.at("Contact"), SharingModel::kControlledByParent);
