@@ -117,7 +117,19 @@ void ReadAuth(Context& ctx, const YAML::Node& node, const std::string& path, Aut
       }
     }
   } else {
-    only_for("username", "jwt_bearer");
+    // Optional here: the connected app's Run As user, which sfwarden's calls (and writes)
+    // are made as. Knowing it lets the alert rules recognise sfwarden's own changes in
+    // the setup audit trail; without it they look like changes by an unexpected actor.
+    if (map.String("username", auth.username) && !IsUsername(auth.username)) {
+      ctx.Error(*map.Get("username"), map.PathOf("username"),
+                "'" + auth.username + "' is not a Salesforce username (name@domain)");
+    }
+    if (map.is_map() && !map.Has("username")) {
+      ctx.Warning(node, path + ".username",
+                  "not set: with client_credentials, name the connected app's Run As user "
+                  "here, or sfwarden's own changes will be alerted as made by an unexpected "
+                  "actor");
+    }
     only_for("private_key_file", "jwt_bearer");
     only_for("audience", "jwt_bearer");
     if (map.is_map() && !map.Has("client_secret") && !map.Has("client_secret_file")) {

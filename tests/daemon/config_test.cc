@@ -352,12 +352,36 @@ TEST_F(ConfigTest, PrivateKeyMustBeAnUnencryptedRsaPemKey) {
                                " is not an RSA key; the JWT bearer flow signs with RS256");
 }
 
+TEST_F(ConfigTest, ClientCredentialsNamesTheRunAsUserOrWarns) {
+  auto with_auth = [&](const std::string& extra) {
+    std::string yaml = kBase;
+    yaml.replace(yaml.find("    auth:"), std::string::npos, R"(    auth:
+      flow: client_credentials
+      client_id: inline-client-id
+      client_secret_file: ${CREDENTIALS_DIRECTORY}/client-secret
+)" + extra);
+    return yaml;
+  };
+  const Config named = Load(with_auth("      username: run-as@acme.com\n"));
+  EXPECT_EQ(named.orgs[0].auth.username, "run-as@acme.com");
+  EXPECT_TRUE(named.warnings.empty());
+
+  // Without it, sfwarden's own writes would look like an unexpected actor's: say so.
+  const Config unnamed = Load(with_auth(""));
+  ASSERT_EQ(unnamed.warnings.size(), 1u);
+  EXPECT_EQ(unnamed.warnings[0].path, "orgs[0].auth.username");
+  EXPECT_THAT(unnamed.warnings[0].message, HasSubstr("Run As user"));
+
+  const auto error = OnlyError(with_auth("      username: not-a-username\n"));
+  EXPECT_EQ(error.path, "orgs[0].auth.username");
+}
+
 TEST_F(ConfigTest, InlineClientSecretIsRefusedWithoutEchoingIt) {
   std::string yaml = kBase;
   yaml.replace(yaml.find("    auth:"), std::string::npos, std::string(R"(    auth:
       flow: client_credentials
       client_id: x
-      client_secret: )") + kClientSecret + "\n");
+      client_secret: )") + kClientSecret + "\n      username: run-as@acme.com\n");
   const auto error = OnlyError(yaml);
   EXPECT_EQ(error.path, "orgs[0].auth.client_secret");
   EXPECT_EQ(error.line, 7);
