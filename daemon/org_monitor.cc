@@ -847,6 +847,10 @@ void OrgMonitor::Stop() {
   impl_->stopping = true;
   impl_->timer.cancel();
   impl_->metrics.reset();  // the coroutine checks `stopping` before touching them again
+  // A request in flight ends now (kCancelled) instead of holding the stop until the
+  // backstop. A write cut off after it was sent stays journaled as `sent` and is
+  // concluded against the next permission read, never resent blindly.
+  if (impl_->transport) impl_->transport->CancelAll();
 }
 
 const OrgConfig& OrgMonitor::config() const { return impl_->org; }

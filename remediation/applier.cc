@@ -125,6 +125,7 @@ bool OutcomeUnknown(const ApiError& e) {
       return true;
     case ErrorKind::kTransport:
     case ErrorKind::kTimeout:
+    case ErrorKind::kCancelled:  // shutdown cut the exchange off, maybe after it was sent
       return e.request_sent;
     case ErrorKind::kHttp:
       return e.http_status >= 500;  // a gateway's 5xx: Salesforce may have acted

@@ -242,6 +242,26 @@ TEST_F(MonitoringTest, FailingOrgsDoNotStallAHealthyOne) {
             std::nullopt);  // still waiting for its first answer
 }
 
+TEST_F(MonitoringTest, StopCancelsARequestInFlightInsteadOfWaitingForTheBackstop) {
+  // The org's token endpoint hangs far longer than the stop backstop (10 s).
+  SimPost(sim_port_, "/__sim/faults",
+          R"({"path": "/services/oauth2/token", "kind": "delay", "delay_ms": 120000, "count": 5})");
+  WriteConfig(OrgConfig("sim", SimUrl(sim_port_)));
+  auto sfwarden = StartSfwarden();
+  // sfsim has taken the fault once the login request is in flight.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (testing::HttpGet(sim_port_, "/__sim/faults").body.find("\"count\":5") !=
+         std::string::npos) {
+    ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "the login never reached sfsim";
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  sfwarden->Signal(SIGTERM);
+  EXPECT_EQ(sfwarden->Wait(std::chrono::seconds(30)), 0);
+  // Before cancellation the stop sat out the backstop and said so.
+  EXPECT_EQ(sfwarden->Stderr().find("did not finish within"), std::string::npos)
+      << sfwarden->Stderr();
+}
+
 TEST_F(MonitoringTest, ReloadRestartsOnlyChangedOrgsAndKeepsTheirCounters) {
   std::unique_ptr<testing::Subprocess> other_sim;
   int other_port = StartSim(other_sim);
