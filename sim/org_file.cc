@@ -3,7 +3,9 @@
 #include <yaml-cpp/yaml.h>
 
 #include <fstream>
+#include <set>
 #include <sstream>
+#include <utility>
 
 #include "sim/ids.h"
 
@@ -322,8 +324,7 @@ class Loader {
                            {"Description", Str(n, "description", where, "")}},
                           admin_);
     for (const auto& m : Strings(n, "members", where)) {
-      org_.Insert("GroupMember",
-                  {{"GroupId", g["Id"]}, {"UserOrGroupId", UserId(m, where + ".members")}});
+      AddMember(g["Id"].get<std::string>(), UserId(m, where + ".members"));
     }
   }
 
@@ -358,8 +359,16 @@ class Loader {
     for (const auto& name : Strings(n, "groups", where)) {
       auto* g = org_.FindBy("Group", "DeveloperName", name);
       if (!g) throw OrgFileError(where + ".groups: unknown group '" + name + "'");
-      org_.Insert("GroupMember", {{"GroupId", (*g)["Id"]}, {"UserOrGroupId", uid}});
+      AddMember((*g)["Id"].get<std::string>(), uid);
     }
+  }
+
+  // A member named both under users[].groups and groups[].members is one GroupMember
+  // record: Salesforce keeps one row per group and member (a duplicate create returns the
+  // existing record, GroupMember object reference).
+  void AddMember(const std::string& group_id, const std::string& member_id) {
+    if (!members_.emplace(group_id, member_id).second) return;
+    org_.Insert("GroupMember", {{"GroupId", group_id}, {"UserOrGroupId", member_id}});
   }
 
   void SharingRules(const YAML::Node& n) {
@@ -472,6 +481,7 @@ class Loader {
 
   Org& org_;
   std::string admin_;
+  std::set<std::pair<std::string, std::string>> members_;  // (group Id, member Id)
   std::map<std::string, std::vector<std::string>> group_members_;
 };
 

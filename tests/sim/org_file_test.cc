@@ -64,6 +64,16 @@ TEST(OrgFileTest, SeedsRecordsWithKeyPrefixesAndLinks) {
   EXPECT_EQ(org->apps[0].execution_user_id, (*user)["Id"]);
 }
 
+TEST(OrgFileTest, AMemberListedOnBothSidesIsOneGroupMember) {
+  auto org = LoadOrgText(R"(
+users:
+  - { username: admin@t.example, profile: System Administrator }
+  - { username: int@t.example, groups: [Int_Group] }
+groups: [ { name: Int_Group, members: [int@t.example] } ]
+)");
+  EXPECT_EQ(org->table("GroupMember").rows.size(), 1u);
+}
+
 TEST(OrgFileTest, JsonOrgFilesWork) {
   auto org = LoadOrgText(R"({"users": [{"username": "a@b.example"}]})");
   EXPECT_NE(org->FindBy("User", "Username", "a@b.example"), nullptr);
