@@ -213,6 +213,29 @@ struct AlertService::Impl {
           notifications_family.Add({{"receiver", receiver}, {"outcome", std::string(o)}})
               .Increment();
         });
+    ResolveRemovedOrgs();
+  }
+
+  // An org that left the configuration is no longer watched: its condition alerts
+  // (dormant, API usage, drift...) would otherwise stay firing, and be re-sent, forever.
+  // They resolve now; its event alerts resolve after their hold time as usual.
+  void ResolveRemovedOrgs() {
+    std::map<std::string, std::set<std::string>> gone;  // org -> its firing alertnames
+    for (const auto& [fp, a] : book.alerts()) {
+      const std::string org = Get(a, "org");
+      if (a.firing && !a.is_event() && !org.empty() && !engines.count(org)) {
+        gone[org].insert(Get(a, "alertname"));
+      }
+    }
+    if (gone.empty()) return;
+    alerts::Findings findings;
+    for (auto& [org, names] : gone) {
+      spdlog::info("org {} is no longer configured: resolving its open alerts ({})", org,
+                   fmt::join(names, ", "));
+      findings.conditions.push_back(
+          {.org = org, .alertnames = std::move(names), .user = std::nullopt, .active = {}});
+    }
+    Handle(findings);
   }
 
   // The book's hold time comes from the config; its alerts carry over.

@@ -149,6 +149,33 @@ TEST_F(AlertServiceTest, DriftCycleFiresAndAnEmptyCycleResolves) {
   EXPECT_EQ(Firing(registry, "RemediationFailed"), 0);
 }
 
+TEST_F(AlertServiceTest, ConditionAlertsOfAnOrgRemovedFromTheConfigResolve) {
+  prometheus::Registry registry;
+  auto service = Make(registry);
+  DriftEvent failed{.user = kUser,
+                    .kind = "extra_permission_set",
+                    .key = "k1",
+                    .subject = kUser,
+                    .item = "Extra_Access",
+                    .expected = "absent",
+                    .actual = "assigned",
+                    .outcome = DriftEvent::Outcome::kFailed,
+                    .error = "INSUFFICIENT_ACCESS"};
+  service->OnDrift({.org = "prod", .read_at = now_, .items = {failed}});
+  ASSERT_EQ(Firing(registry, "RemediationFailed"), 1);
+
+  Config kept = TestConfig();
+  service->Reconfigure(kept);  // still configured: still firing
+  EXPECT_EQ(Firing(registry, "RemediationFailed"), 1);
+
+  Config without = TestConfig();
+  without.orgs.clear();
+  service->Reconfigure(without);
+  EXPECT_EQ(Firing(registry, "RemediationFailed"), 0);
+  ASSERT_EQ(store_->LoadAlerts().size(), 1u);
+  EXPECT_EQ(store_->LoadAlerts()[0].state, AlertState::kResolved);
+}
+
 TEST_F(AlertServiceTest, UnknownOrgIsIgnored) {
   prometheus::Registry registry;
   auto service = Make(registry);
