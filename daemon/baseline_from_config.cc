@@ -104,9 +104,14 @@ remediation::OrgBaseline BaselineFromConfig(const OrgConfig& org) {
                 .threshold = org.enforcement.flapping.threshold};
   for (const auto& u : org.integration_users) {
     const BaselineConfig& c = u.baseline;
+    std::optional<std::set<remediation::EnforceKind>> user_enforce;
+    if (u.enforce) {
+      user_enforce.emplace();
+      for (EnforceKind kind : *u.enforce) user_enforce->insert(ToRemediation(kind));
+    }
     b.users.push_back({.username = u.username,
                        .mode = ToRemediation(u.mode),
-                       .enforce = std::nullopt,  // the config has no per-user kinds yet
+                       .enforce = std::move(user_enforce),
                        .profile = c.profile,
                        .permission_sets = c.permission_sets,
                        .exclusive_permission_sets = c.exclusive_permission_sets,

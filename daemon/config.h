@@ -184,6 +184,9 @@ struct IntegrationUserConfig {
   std::optional<std::int64_t> api_daily_budget;  // API calls per day
   ThresholdsConfig thresholds;
   Mode mode = Mode::kObserve;  // effective: the user's `mode` if given, else the org's
+  /// Kinds enforced for this user's assignments and memberships; nullopt: the org's
+  /// `enforcement.enforce`.
+  std::optional<std::vector<EnforceKind>> enforce;
   BaselineConfig baseline;
 };
 

@@ -142,24 +142,31 @@ void ReadAuth(Context& ctx, const YAML::Node& node, const std::string& path, Aut
   }
 }
 
+// `enforce: [permission_sets, groups, ...]` (the org's, or a user's own); nullopt when an
+// item is wrong (each error reported).
+std::optional<std::vector<EnforceKind>> ReadEnforceKinds(Context& ctx, const YAML::Node& list,
+                                                         const std::string& path) {
+  const auto items = ReadList(ctx, list, path);
+  std::vector<EnforceKind> kinds;
+  bool ok = true;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    auto kind = ReadEnum<EnforceKind>(ctx, items[i], IndexPath(path, i), kEnforceKindNames);
+    if (!kind) {
+      ok = false;
+    } else if (std::find(kinds.begin(), kinds.end(), *kind) == kinds.end()) {
+      kinds.push_back(*kind);
+    }
+  }
+  if (!ok || !(list.IsSequence() || list.IsNull())) return std::nullopt;
+  return kinds;
+}
+
 void ReadEnforcement(Context& ctx, const YAML::Node& node, const std::string& path,
                      EnforcementConfig& out) {
   MapReader map(ctx, node, path, {"max_changes_per_cycle", "enforce", "flapping"});
   map.Int("max_changes_per_cycle", out.max_changes_per_cycle, 1, 10000);
   if (const YAML::Node* list = map.Get("enforce")) {
-    const auto items = ReadList(ctx, *list, map.PathOf("enforce"));
-    std::vector<EnforceKind> kinds;
-    bool ok = true;
-    for (std::size_t i = 0; i < items.size(); ++i) {
-      auto kind = ReadEnum<EnforceKind>(ctx, items[i], IndexPath(map.PathOf("enforce"), i),
-                                        kEnforceKindNames);
-      if (!kind) {
-        ok = false;
-      } else if (std::find(kinds.begin(), kinds.end(), *kind) == kinds.end()) {
-        kinds.push_back(*kind);
-      }
-    }
-    if (ok && (list->IsSequence() || list->IsNull())) out.enforce = std::move(kinds);
+    if (auto kinds = ReadEnforceKinds(ctx, *list, map.PathOf("enforce"))) out.enforce = *kinds;
   }
   if (const YAML::Node* flapping = map.Get("flapping")) {
     MapReader f(ctx, *flapping, map.PathOf("flapping"), {"window", "threshold"});
@@ -255,7 +262,7 @@ void ReadUser(Context& ctx, const YAML::Node& node, const std::string& path, Mod
               IntegrationUserConfig& user) {
   MapReader map(ctx, node, path,
                 {"username", "allowed_ips", "login_hours", "expected_login_every",
-                 "api_daily_budget", "thresholds", "mode", "baseline"});
+                 "api_daily_budget", "thresholds", "mode", "enforce", "baseline"});
   if (map.Require("username") && map.String("username", user.username) &&
       !IsUsername(user.username)) {
     ctx.Error(*map.Get("username"), map.PathOf("username"),
@@ -295,6 +302,9 @@ void ReadUser(Context& ctx, const YAML::Node& node, const std::string& path, Mod
   }
   user.mode = org_mode;
   map.Enum<Mode>("mode", user.mode, kModeNames);
+  if (const YAML::Node* list = map.Get("enforce")) {
+    user.enforce = ReadEnforceKinds(ctx, *list, map.PathOf("enforce"));
+  }
   if (const YAML::Node* baseline = map.Get("baseline")) {
     ReadBaseline(ctx, *baseline, map.PathOf("baseline"), user.baseline);
   }

@@ -66,6 +66,16 @@ TEST(BaselineFromConfigTest, EmptyEnforceListEnforcesNothing) {
   EXPECT_TRUE(BaselineFromConfig(org).enforce.empty());
 }
 
+TEST(BaselineFromConfigTest, UserEnforceKindsOverrideTheOrgsOnlyWhenGiven) {
+  OrgConfig org = SampleOrg();
+  EXPECT_EQ(BaselineFromConfig(org).users[0].enforce, std::nullopt);  // the org's set
+  org.integration_users[0].enforce = std::vector<EnforceKind>{EnforceKind::kGroups};
+  EXPECT_EQ(BaselineFromConfig(org).users[0].enforce,
+            (std::set<remediation::EnforceKind>{remediation::EnforceKind::kGroups}));
+  org.integration_users[0].enforce = std::vector<EnforceKind>{};  // enforce nothing for it
+  EXPECT_EQ(BaselineFromConfig(org).users[0].enforce, std::set<remediation::EnforceKind>{});
+}
+
 TEST(BaselineFromConfigTest, UserBaselineKeepsItsOwnModeAndExclusiveSwitches) {
   auto b = BaselineFromConfig(SampleOrg());
   ASSERT_EQ(b.users.size(), 1u);

@@ -352,6 +352,15 @@ TEST_F(ConfigTest, PrivateKeyMustBeAnUnencryptedRsaPemKey) {
                                " is not an RSA key; the JWT bearer flow signs with RS256");
 }
 
+TEST_F(ConfigTest, AUserMayNarrowTheEnforcedKinds) {
+  const Config config = Load(std::string(kBase) + "        enforce: [groups]\n");
+  ASSERT_TRUE(config.orgs[0].integration_users[0].enforce.has_value());
+  EXPECT_EQ(*config.orgs[0].integration_users[0].enforce,
+            std::vector<EnforceKind>{EnforceKind::kGroups});
+  const auto error = OnlyError(std::string(kBase) + "        enforce: [group]\n");
+  EXPECT_EQ(error.path, "orgs[0].integration_users[0].enforce[0]");
+}
+
 TEST_F(ConfigTest, ClientCredentialsNamesTheRunAsUserOrWarns) {
   auto with_auth = [&](const std::string& extra) {
     std::string yaml = kBase;
