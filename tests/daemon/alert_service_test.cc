@@ -47,6 +47,19 @@ collectors::LoginObservation UiLogin(alerts::Time t) {
   return l;
 }
 
+// An extra permission set that enforcement failed to remove.
+DriftEvent FailedRemediation() {
+  return {.user = kUser,
+          .kind = "extra_permission_set",
+          .key = "k1",
+          .subject = kUser,
+          .item = "Extra_Access",
+          .expected = "absent",
+          .actual = "assigned",
+          .outcome = DriftEvent::Outcome::kFailed,
+          .error = "INSUFFICIENT_ACCESS"};
+}
+
 double Firing(prometheus::Registry& registry, const std::string& alertname) {
   for (const auto& family : registry.Collect()) {
     if (family.name != "sfwarden_alerts_firing") continue;
@@ -134,16 +147,7 @@ TEST_F(AlertServiceTest, DormantUserFiresOnTheTimerAndResolvesOnLogin) {
 TEST_F(AlertServiceTest, DriftCycleFiresAndAnEmptyCycleResolves) {
   prometheus::Registry registry;
   auto service = Make(registry);
-  DriftEvent failed{.user = kUser,
-                    .kind = "extra_permission_set",
-                    .key = "k1",
-                    .subject = kUser,
-                    .item = "Extra_Access",
-                    .expected = "absent",
-                    .actual = "assigned",
-                    .outcome = DriftEvent::Outcome::kFailed,
-                    .error = "INSUFFICIENT_ACCESS"};
-  service->OnDrift({.org = "prod", .read_at = now_, .items = {failed}});
+  service->OnDrift({.org = "prod", .read_at = now_, .items = {FailedRemediation()}});
   EXPECT_EQ(Firing(registry, "RemediationFailed"), 1);
   service->OnDrift({.org = "prod", .read_at = now_, .items = {}});
   EXPECT_EQ(Firing(registry, "RemediationFailed"), 0);
@@ -152,16 +156,7 @@ TEST_F(AlertServiceTest, DriftCycleFiresAndAnEmptyCycleResolves) {
 TEST_F(AlertServiceTest, ConditionAlertsOfAnOrgRemovedFromTheConfigResolve) {
   prometheus::Registry registry;
   auto service = Make(registry);
-  DriftEvent failed{.user = kUser,
-                    .kind = "extra_permission_set",
-                    .key = "k1",
-                    .subject = kUser,
-                    .item = "Extra_Access",
-                    .expected = "absent",
-                    .actual = "assigned",
-                    .outcome = DriftEvent::Outcome::kFailed,
-                    .error = "INSUFFICIENT_ACCESS"};
-  service->OnDrift({.org = "prod", .read_at = now_, .items = {failed}});
+  service->OnDrift({.org = "prod", .read_at = now_, .items = {FailedRemediation()}});
   ASSERT_EQ(Firing(registry, "RemediationFailed"), 1);
 
   Config kept = TestConfig();
