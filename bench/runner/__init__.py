@@ -1,0 +1,1 @@
+"""The measurements of bench/run (bench/README.md), one module per figure."""
