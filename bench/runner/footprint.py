@@ -50,6 +50,7 @@ def measure(build, orgs, users, humans, cycles, interval, runs, log):
     sims = start_sims(build, users, humans, orgs)
     try:
         for run in range(runs):
+            started_at = time.monotonic()
             sfw = Sfwarden(build, sims, poll=interval, full_reconcile="1h")
             try:
                 def started():
@@ -59,7 +60,8 @@ def measure(build, orgs, users, humans, cycles, interval, runs, log):
                                           org="org%d" % (i + 1), source="permissions") > 0 and
                                metric_sum(m, "sfwarden_salesforce_calls_total", kind="limits",
                                           org="org%d" % (i + 1)) >= 2 for i in range(orgs))
-                wait_for("every org's start read and first polls", started, 600, interval=0.5)
+                wait_for("every org's start read and first polls", started, 1200, interval=0.5)
+                start_s = time.monotonic() - started_at
                 c0 = _cycles(sfw)
                 cpu0 = cpu_seconds(sfw.pid)
                 # Every org runs `cycles` more cycles (the interval, with its ±10 % jitter).
@@ -76,13 +78,16 @@ def measure(build, orgs, users, humans, cycles, interval, runs, log):
                     raise RuntimeError("no cycle completed in the window")
                 r = {"cpu_ms_per_cycle": 1000 * (cpu1 - cpu0) / (c1 - c0), "cycles": c1 - c0,
                      "window_s": cycles * _seconds(interval), "cpu_s": cpu1 - cpu0,
-                     "hwm_kb": hwm, "rss_kb": rss, "series": series, "by_mapping": by_mapping}
-                log("footprint: %d orgs x %d users, run %d/%d: %.2f ms CPU per org cycle over "
-                    "%d cycles, VmHWM %d kB" % (orgs, users, run + 1, runs, r["cpu_ms_per_cycle"],
-                                                r["cycles"], hwm))
-                results.append(r)
+                     "start_s": start_s, "hwm_kb": hwm, "rss_kb": rss, "series": series,
+                     "by_mapping": by_mapping}
             finally:
-                sfw.stop()
+                stop_s = sfw.stop()
+            r["stop_s"] = stop_s
+            log("footprint: %d orgs x %d users, run %d/%d: %.2f ms CPU per org cycle over "
+                "%d cycles, VmHWM %d kB, start %.0f s, SIGTERM to exit %s" % (
+                    orgs, users, run + 1, runs, r["cpu_ms_per_cycle"], r["cycles"], hwm,
+                    r["start_s"], "%.1f s" % stop_s if stop_s is not None else "over 120 s"))
+            results.append(r)
     finally:
         for s in sims:
             s.stop()

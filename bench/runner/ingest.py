@@ -15,7 +15,8 @@ def measure(build, users, pages_per_poll, polls, runs, log):
                           str(pages_per_poll), "--polls", str(polls), "--runs", str(runs)],
                          capture_output=True, text=True, timeout=900)
     if out.returncode != 0:
-        raise RuntimeError("login_ingest_bench failed (%d): %s" % (out.returncode, out.stderr[-1000:]))
+        raise RuntimeError("login_ingest_bench failed (%d): %s" %
+                           (out.returncode, out.stderr[-1000:]))
     results = []
     for run in json.loads(out.stdout)["runs"]:
         run["rows_per_s"] = run["rows"] / run["wall_s"]

@@ -163,12 +163,23 @@ class Sfwarden:
             raise RuntimeError("sfwarden exited %d: %s" % (self.proc.returncode,
                                                            self.log.read()[-2000:]))
 
-    def stop(self):
+    def stop(self, timeout=120):
+        """SIGTERM and wait; returns how long the exit took (s), or None when it had to
+        be killed after `timeout`."""
+        took = 0.0
         if self.proc.poll() is None:
+            start = time.monotonic()
             self.proc.terminate()
-            self.proc.wait(timeout=30)
+            try:
+                self.proc.wait(timeout=timeout)
+                took = time.monotonic() - start
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+                took = None
         self.log.close()
         self.tmp.cleanup()
+        return took
 
 
 _SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})? (\S+)$')
