@@ -13,6 +13,9 @@ import time
 from runner.procs import Sfwarden, cpu_seconds, metric_sum, proc_status_kb, start_sims, wait_for
 
 
+STOP_TIMEOUT_S = 60  # then it is killed, and the report says so
+
+
 def _cycles(sfw):
     return metric_sum(sfw.metrics(), "sfwarden_salesforce_calls_total", kind="limits",
                       outcome="success")
@@ -81,12 +84,13 @@ def measure(build, orgs, users, humans, cycles, interval, runs, log):
                      "start_s": start_s, "hwm_kb": hwm, "rss_kb": rss, "series": series,
                      "by_mapping": by_mapping}
             finally:
-                stop_s = sfw.stop()
+                stop_s = sfw.stop(timeout=STOP_TIMEOUT_S)
             r["stop_s"] = stop_s
+            stopped = "%.1f s" % stop_s if stop_s is not None else "over %d s" % STOP_TIMEOUT_S
             log("footprint: %d orgs x %d users, run %d/%d: %.2f ms CPU per org cycle over "
                 "%d cycles, VmHWM %d kB, start %.0f s, SIGTERM to exit %s" % (
                     orgs, users, run + 1, runs, r["cpu_ms_per_cycle"], r["cycles"], hwm,
-                    r["start_s"], "%.1f s" % stop_s if stop_s is not None else "over 120 s"))
+                    r["start_s"], stopped))
             results.append(r)
     finally:
         for s in sims:

@@ -5,7 +5,7 @@ import os
 import platform
 import subprocess
 
-from runner import api_cost
+from runner import api_cost, footprint
 from runner.stats import fmt_spread, spread
 
 MB = 1_000_000  # targets in MB are decimal megabytes
@@ -36,15 +36,23 @@ def machine(build):
     except OSError:
         pass
     dirty = _git("status", "--porcelain", "--untracked-files=no")
+    try:  # the revision the binaries were built from, which may differ from HEAD
+        version = subprocess.run([os.path.join(build, "daemon/sfwarden"), "--version"],
+                                 capture_output=True, text=True, timeout=20).stdout
+        version = " ".join(version.split())
+    except OSError:
+        version = "unknown"
     return {
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "commit": _git("rev-parse", "--short=12", "HEAD") +
-                  (" (with uncommitted changes in the work tree)" if dirty else ""),
+                  (" with uncommitted changes in %d tracked files (a build of this work tree "
+                   "includes them)" % len(dirty.splitlines()) if dirty else ""),
         "nproc": os.cpu_count(),
         "cpu": cpu,
         "kernel": platform.release(),
         "load_start": "%.2f %.2f %.2f" % os.getloadavg(),
-        "build": "%s (%s)" % (os.path.basename(build.rstrip("/")), build_type),
+        "build": "%s (%s); `sfwarden --version`: %s" % (
+            os.path.basename(build.rstrip("/")), build_type, version),
     }
 
 
@@ -131,7 +139,8 @@ class Report:
             "| %d | %.0f s | %d | %.1f s | %.2f s | %.2f ms | %.1f MB | %.1f MB | %s | %s |" % (
                 i + 1, r["start_s"], r["cycles"], r["window_s"], r["cpu_s"], r["cpu_ms_per_cycle"],
                 r["hwm_kb"] * 1024 / MB, r["rss_kb"] * 1024 / MB, f"{r['series']:,}",
-                "%.1f s" % r["stop_s"] if r["stop_s"] is not None else "over 120 s (killed)")
+                "%.1f s" % r["stop_s"] if r["stop_s"] is not None
+                else "over %d s (killed)" % footprint.STOP_TIMEOUT_S)
             for i, r in enumerate(results))
         self.sections.append("\n".join([
             "## 2. CPU time per cycle and peak memory, %s" % label,
@@ -280,7 +289,7 @@ class Report:
             "| | |",
             "|---|---|",
             "| date | %s |" % m["date"],
-            "| commit | %s |" % m["commit"],
+            "| commit (work tree) | %s |" % m["commit"],
             "| command | `%s` |" % self.command,
             "| build | %s |" % m["build"],
             "| machine | %s CPUs (`nproc`), %s, Linux %s |" % (m["nproc"], m["cpu"], m["kernel"]),
