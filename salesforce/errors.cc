@@ -5,16 +5,27 @@
 namespace sfwarden::salesforce {
 namespace {
 constexpr std::size_t kMaxPrintedMessage = 300;
+constexpr std::size_t kMaxPrintedContext = 2000;  // our request line, with its SOQL
 
-std::string OneLine(std::string_view text) {
+// Every part of an error can come from the org (message, errorCode, fields, a URL it sent):
+// line breaks become spaces and other control characters (ESC of a terminal sequence,
+// NUL...) '?', so a hostile payload can neither forge a log line nor drive a terminal.
+std::string OneLine(std::string_view text, std::size_t max_bytes = kMaxPrintedMessage) {
   std::string out;
-  out.reserve(std::min(text.size(), kMaxPrintedMessage + 3));
+  out.reserve(std::min(text.size(), max_bytes + 3));
   for (char c : text) {
-    if (out.size() >= kMaxPrintedMessage) {
+    if (out.size() >= max_bytes) {
       out += "...";
       break;
     }
-    out += (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '\n' || c == '\r' || c == '\t') {
+      out += ' ';
+    } else if (u < 0x20 || u == 0x7f) {
+      out += '?';
+    } else {
+      out += c;
+    }
   }
   return out;
 }
@@ -50,14 +61,14 @@ std::string ApiError::ToString() const {
   std::string out(salesforce::ToString(kind));
   out += ':';
   if (http_status != 0) out += " HTTP " + std::to_string(http_status);
-  if (!error_code.empty()) out += " " + error_code;
+  if (!error_code.empty()) out += " " + OneLine(error_code);
   if (!message.empty()) out += ": " + OneLine(message);
   if (!fields.empty()) {
     out += " [fields:";
-    for (const auto& f : fields) out += " " + f;
+    for (const auto& f : fields) out += " " + OneLine(f);
     out += "]";
   }
-  if (!context.empty()) out += " (" + context + ")";
+  if (!context.empty()) out += " (" + OneLine(context, kMaxPrintedContext) + ")";
   return out;
 }
 
