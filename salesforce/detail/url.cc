@@ -97,6 +97,12 @@ tl::expected<Url, ApiError> ParseUrl(std::string_view text) {
   if (url.target.front() == '?') url.target.insert(0, "/");
   if (auto hash = url.target.find('#'); hash != std::string::npos) url.target.resize(hash);
   if (url.target.empty()) url.target = "/";
+  // The target goes onto the request line as is: a space, CR or LF in it (from a path the
+  // org sent back, such as nextRecordsUrl or an EventLogFile LogFile) would split the line
+  // or add headers. RFC 9112 §3.2 allows none of them in a request-target.
+  for (unsigned char c : url.target) {
+    if (c <= 0x20 || c == 0x7f) return tl::unexpected(UrlError("bad character in path"));
+  }
   if (authority.find('@') != std::string_view::npos) {
     return tl::unexpected(UrlError("credentials in URLs are not supported"));
   }

@@ -35,6 +35,23 @@ TEST(UrlTest, RejectsOtherUrls) {
   }
 }
 
+TEST(UrlTest, RejectsPathsThatWouldSplitTheRequestLine) {
+  // A nextRecordsUrl or LogFile path from the org is appended to the instance URL: CR/LF
+  // would add headers (or a second request), a space would end the request-target.
+  for (const char* bad :
+       {"https://acme.my.salesforce.com/services/data/v60.0/query/01g-2000\r\nX-Forged: 1",
+        "https://acme.my.salesforce.com/services/data/v60.0/query/01g-2000\nHost: evil",
+        "https://acme.my.salesforce.com/services/data/v60.0/x HTTP/1.1",
+        "https://acme.my.salesforce.com/services/data/v60.0/x\x7f",
+        "https://acme.my.salesforce.com/services/data/v60.0/x\x1b[2J"}) {
+    SCOPED_TRACE(bad);
+    auto u = ParseUrl(bad);
+    ASSERT_FALSE(u);
+    EXPECT_EQ(u.error().kind, ErrorKind::kTransport);
+  }
+  EXPECT_TRUE(ParseUrl("https://acme.my.salesforce.com/services/data/v60.0/query/01gD0-2000"));
+}
+
 TEST(UrlTest, LoopbackHosts) {
   for (const char* h : {"localhost", "LOCALHOST", "127.0.0.1", "127.1.2.3", "::1"}) {
     EXPECT_TRUE(IsLoopbackHost(h)) << h;
