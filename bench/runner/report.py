@@ -268,9 +268,10 @@ class Report:
 
     # --- output ------------------------------------------------------------------------
 
-    def finish(self, seconds):
+    def finish(self, seconds, complete=True):
         self.m["load_end"] = "%.2f %.2f %.2f" % os.getloadavg()
         self.m["duration"] = "%.0f s" % seconds
+        self.complete = complete
 
     def text(self):
         m = self.m
@@ -282,6 +283,9 @@ class Report:
             "says otherwise.",
             "",
         ]
+        if not getattr(self, "complete", True):
+            head += ["**Incomplete: the run was still going (or was interrupted) when this was "
+                     "written; figures missing from the summary were not measured.**", ""]
         if self.smoke:
             head += ["**Smoke run (tiny sizes, one repetition): it checks that bench/run "
                      "works, the figures mean nothing.**", ""]
@@ -303,4 +307,4 @@ class Report:
             "|---|---|---|---|",
         ]
         head += ["| %s | %s | %s | %s |" % row for row in self.summary]
-        return "\n".join(head) + "\n\n" + "\n\n".join(self.sections) + "\n"
+        return "\n".join(head) + "\n\n" + "\n\n".join(sorted(self.sections)) + "\n"
