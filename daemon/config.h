@@ -256,6 +256,12 @@ struct OrgConfig {
   PollConfig poll;
   /// How long per-user daily API usage (from ApiTotalUsage) is kept in the state store.
   Duration api_usage_retention = std::chrono::days(30);
+  /// How long a user's source IP is remembered after its last login (the new-IP alert
+  /// treats a forgotten IP as new), measured on the retention clock (org_monitor.cc).
+  Duration seen_ip_retention = std::chrono::days(90);
+  /// How long finished remediation journal entries are kept (for `journal` and
+  /// `rollback`); planned and sent entries are never pruned.
+  Duration journal_retention = std::chrono::days(90);
   EnforcementConfig enforcement;
   /// Usernames whose changes to integration users' permissions are expected (the admins
   /// who manage them); sfwarden's own auth.username always is.

@@ -366,8 +366,9 @@ void ReadOrgs(Context& ctx, const YAML::Node& node, std::vector<OrgConfig>& orgs
     const std::string path = IndexPath("orgs", o);
     MapReader map(ctx, items[o], path,
                   {"name", "login_url", "api_version", "auth", "mode", "api_budget", "poll",
-                   "api_usage_retention", "enforcement", "expected_actors", "integration_users",
-                   "permission_sets", "sharing_rules", "org_wide_defaults"});
+                   "api_usage_retention", "seen_ip_retention", "journal_retention", "enforcement",
+                   "expected_actors", "integration_users", "permission_sets", "sharing_rules",
+                   "org_wide_defaults"});
     OrgConfig org;
     if (map.Require("name") && map.String("name", org.name)) {
       const YAML::Node& at = *map.Get("name");
@@ -412,6 +413,15 @@ void ReadOrgs(Context& ctx, const YAML::Node& node, std::vector<OrgConfig>& orgs
         org.api_usage_retention < std::chrono::days(1)) {
       ctx.Error(*map.Get("api_usage_retention"), map.PathOf("api_usage_retention"),
                 "must be at least 1d (usage is kept per day)");
+    }
+    // Pruning runs about hourly, and a shorter memory would turn every IP of an
+    // integration that logs in daily into a "new" IP, or empty the journal before anyone
+    // could roll an entry back.
+    for (auto [key, value] : {std::pair{"seen_ip_retention", &org.seen_ip_retention},
+                              std::pair{"journal_retention", &org.journal_retention}}) {
+      if (map.Duration(key, *value) && *value < std::chrono::days(1)) {
+        ctx.Error(*map.Get(key), map.PathOf(key), "must be at least 1d");
+      }
     }
     map.StringList("expected_actors", org.expected_actors);
     if (const YAML::Node* enforcement = map.Get("enforcement")) {

@@ -171,6 +171,7 @@ struct OrgMonitor::Impl {
   std::array<SteadyTime, 5> next_due{}, last_run{};
   SteadyTime next_reconcile{}, last_reconcile{};
   SteadyTime next_prune{};
+  StoreTime next_retention_prune{};  // on the retention clock (HandlePoll)
   std::map<std::string, std::string, std::less<>> last_error;  // by source, for the log
   bool metrics_published = false;
 };
@@ -678,6 +679,26 @@ void OrgMonitor::Impl::HandlePoll(const collectors::PollResult& result,
     store.PruneSeenRecords(now - options.seen_record_retention);
     next_prune = steady + std::chrono::hours(1);
   }
+  // Seen IPs and finished journal entries, about hourly on the retention clock: the later
+  // of the host clock and the org's own (the newest LoginTime or audit CreatedDate read).
+  // Seen-IP times are the org's LoginTimes, so a host clock set back cannot keep them
+  // forever; and sfsim's virtual clock (bench/soak) reaches the retention only this way.
+  StoreTime retention_now = now;
+  for (const auto& t : {result.cursors.logins, result.cursors.audit_trail}) {
+    if (t) retention_now = std::max(retention_now, ToStore(*t));
+  }
+  if (retention_now >= next_retention_prune) {
+    auto cutoff = [&](Duration keep) {
+      return std::chrono::floor<std::chrono::seconds>(retention_now - keep);
+    };
+    auto ips = store.PruneSeenIps(org.name, cutoff(org.seen_ip_retention));
+    auto entries = store.PruneJournal(org.name, cutoff(org.journal_retention));
+    if (ips + entries > 0) {
+      spdlog::debug("org {}: retention: forgot {} seen IPs and {} journal entries", org.name, ips,
+                    entries);
+    }
+    next_retention_prune = retention_now + std::chrono::hours(1);
+  }
 
   for (Source s : due) {
     auto it = result.outcomes.find(s);
@@ -874,7 +895,8 @@ std::string MonitorFingerprint(const OrgConfig& org) {
       << org.poll.logins.count() << ',' << org.poll.audit_trail.count() << ','
       << org.poll.oauth_tokens.count() << ',' << org.poll.limits.count() << ','
       << org.poll.api_usage_logs.count() << ',' << org.poll.full_reconcile.count() << '|'
-      << org.api_usage_retention.count() << '|';
+      << org.api_usage_retention.count() << ',' << org.seen_ip_retention.count() << ','
+      << org.journal_retention.count() << '|';
   for (const auto& u : org.integration_users) {
     out << u.username << ':';
     for (const auto& s : u.baseline.permission_sets) out << s << ',';

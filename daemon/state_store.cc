@@ -636,6 +636,16 @@ std::int64_t StateStore::PruneSeenRecords(StoreTime cutoff) {
   return impl_->Changes();
 }
 
+std::int64_t StateStore::PruneSeenIps(std::string_view org, StoreTime cutoff) {
+  Use st(
+      impl_->Prepared("DELETE FROM seen_ips WHERE org = ?1 AND last_seen < ?2 AND first_seen > "
+                      "(SELECT min(first_seen) FROM seen_ips s WHERE s.org = ?1 "
+                      " AND s.username = seen_ips.username)"));
+  st->Bind(1, org).Bind(2, ToInt(cutoff));
+  st->Run();
+  return impl_->Changes();
+}
+
 std::vector<bool> StateStore::RecordLogins(std::string_view org,
                                            const std::vector<LoginRecord>& logins,
                                            std::optional<std::string_view> cursor,
@@ -1019,6 +1029,22 @@ std::vector<AlertRecord> StateStore::LoadAlerts() {
     out.push_back(std::move(a));
   }
   return out;
+}
+
+std::int64_t StateStore::PruneJournal(std::string_view org, StoreTime cutoff) {
+  // `kept`: every entry that stays, closed under rollback_of, so that no remaining entry
+  // points at a deleted one (the foreign key would refuse the DELETE).
+  Use st(impl_->Prepared(
+      "WITH RECURSIVE kept(id) AS ("
+      "  SELECT id FROM remediation_journal WHERE NOT (org = ?1 AND updated_at < ?2 "
+      "  AND state IN ('done', 'failed', 'rolled_back')) "
+      "  UNION SELECT j.rollback_of FROM remediation_journal j JOIN kept ON j.id = kept.id "
+      "  WHERE j.rollback_of IS NOT NULL) "
+      "DELETE FROM remediation_journal WHERE org = ?1 AND updated_at < ?2 "
+      "AND state IN ('done', 'failed', 'rolled_back') AND id NOT IN (SELECT id FROM kept)"));
+  st->Bind(1, org).Bind(2, ToInt(cutoff));
+  st->Run();
+  return impl_->Changes();
 }
 
 }  // namespace sfwarden::daemon

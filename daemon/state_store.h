@@ -175,6 +175,11 @@ class StateStore {
                                       std::optional<std::string_view> cursor = std::nullopt);
   /// Forgets records seen before `cutoff` (older than any read overlap); returns how many.
   std::int64_t PruneSeenRecords(StoreTime cutoff);
+  /// Forgets the IPs of `org` last seen before `cutoff` (a LoginTime); returns how many
+  /// rows. Each user's earliest-seen IP stays: its first_seen dates the start of watching
+  /// the user, which the new-IP alert's learning period counts from, so a user dormant for
+  /// longer than the retention still gets a new-IP alert when it logs in again.
+  std::int64_t PruneSeenIps(std::string_view org, StoreTime cutoff);
 
   /// Takes a batch of LoginHistory rows in ONE transaction: each row not seen before (by
   /// Id, source "logins") is counted by user/outcome/type, moves the user's last
@@ -221,6 +226,10 @@ class StateStore {
   std::vector<JournalEntry> PendingJournal(std::string_view org);
   /// The newest `limit` entries (of `org`, or of every org), oldest first.
   std::vector<JournalEntry> ListJournal(std::optional<std::string_view> org, std::int64_t limit);
+  /// Forgets finished entries of `org` (done, failed, rolled back) last updated before
+  /// `cutoff`; returns how many. Never a planned or sent entry (a restart concludes those),
+  /// nor one that a kept entry rolls back (rollback_of must keep pointing somewhere).
+  std::int64_t PruneJournal(std::string_view org, StoreTime cutoff);
 
   /// Remembers that the drift items `keys` were found drifted at `seen_at`, and forgets
   /// what was seen before `forget_before` (the flapping window), in one transaction.

@@ -216,6 +216,21 @@ TEST_F(ConfigTest, ApiUsageRetentionBelowADayIsRefused) {
             std::chrono::days(90));
 }
 
+TEST_F(ConfigTest, SeenIpAndJournalRetentionDefaultTo90DaysAndRefuseLessThanADay) {
+  const auto org = Load(kBase).orgs[0];
+  EXPECT_EQ(org.seen_ip_retention, std::chrono::days(90));
+  EXPECT_EQ(org.journal_retention, std::chrono::days(90));
+  for (const std::string key : {"seen_ip_retention", "journal_retention"}) {
+    auto d = OnlyError(std::string(kBase) + "    " + key + ": 2h\n");
+    EXPECT_EQ(d.path, "orgs[0]." + key);
+    EXPECT_EQ(d.line, 10);
+    EXPECT_THAT(d.message, HasSubstr("at least 1d"));
+  }
+  auto loaded =
+      Load(std::string(kBase) + "    seen_ip_retention: 30d\n    journal_retention: 52w\n");
+  EXPECT_EQ(loaded.orgs[0].seen_ip_retention, std::chrono::days(30));
+}
+
 TEST_F(ConfigTest, UserModeOverridesOrgMode) {
   const Config config = Load(std::string(kBase) +
                              "        mode: enforce\n"

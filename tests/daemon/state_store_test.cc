@@ -591,6 +591,77 @@ TEST(StateStoreTest, JournalRoundTrip) {
   EXPECT_TRUE(store->PendingJournal("prod").empty());
 }
 
+TEST(StateStoreTest, PruneSeenIpsForgetsStaleIpsButKeepsEachUsersFirst) {
+  TempDir tmp;
+  auto store = StateStore::Open(tmp.path());
+  store->RecordSeenIp("prod", "u", "10.0.0.1", "US", At(100));  // u's first: kept
+  store->RecordSeenIp("prod", "u", "10.0.0.1", "US", At(150));
+  store->RecordSeenIp("prod", "u", "10.0.0.2", "US", At(200));  // last seen 300: pruned
+  store->RecordSeenIp("prod", "u", "10.0.0.2", "US", At(300));
+  store->RecordSeenIp("prod", "u", "10.0.0.3", "DE", At(250));  // seen again at 1000: kept
+  store->RecordSeenIp("prod", "u", "10.0.0.3", "DE", At(1000));
+  store->RecordSeenIp("prod", "v", "10.0.0.4", "", At(120));  // v's only IP: kept
+  store->RecordSeenIp("dev", "u", "10.0.0.2", "", At(110));   // another org: untouched
+  store->RecordSeenIp("dev", "u", "10.0.0.5", "", At(130));
+
+  EXPECT_EQ(store->PruneSeenIps("prod", At(500)), 1);
+
+  auto ips = store->SeenIps("prod", "u");
+  ASSERT_EQ(ips.size(), 2u);
+  EXPECT_EQ(ips[0].ip, "10.0.0.1");
+  EXPECT_EQ(ips[1].ip, "10.0.0.3");
+  EXPECT_EQ(store->SeenIps("prod", "v").size(), 1u);
+  EXPECT_EQ(store->SeenIps("dev", "u").size(), 2u);
+  // A forgotten IP is new again.
+  EXPECT_TRUE(store->RecordSeenIp("prod", "u", "10.0.0.2", "US", At(1100)));
+  EXPECT_EQ(store->PruneSeenIps("prod", At(500)), 0);
+}
+
+TEST(StateStoreTest, PruneJournalForgetsOnlyOldFinishedEntries) {
+  TempDir tmp;
+  auto store = StateStore::Open(tmp.path());
+  auto append = [&](std::string org, JournalState state,
+                    std::optional<std::int64_t> rollback_of = std::nullopt) {
+    std::int64_t id = store->AppendJournal({.org = std::move(org),
+                                            .cycle_id = "c",
+                                            .kind = "k",
+                                            .target = "t",
+                                            .action = "create",
+                                            .rollback_of = rollback_of});
+    if (state != JournalState::kPlanned) store->MarkJournal(id, state);
+    return id;
+  };
+  const auto old_done = append("prod", JournalState::kDone);
+  const auto old_failed = append("prod", JournalState::kFailed);
+  const auto old_planned = append("prod", JournalState::kPlanned);
+  const auto old_sent = append("prod", JournalState::kSent);
+  // Rolled back by a recent entry: kept, or the recent entry would point nowhere.
+  const auto old_undone = append("prod", JournalState::kRolledBack);
+  const auto recent_undo = append("prod", JournalState::kDone, old_undone);
+  // Rolled back by an entry that is old too: both go.
+  const auto old_undone2 = append("prod", JournalState::kRolledBack);
+  const auto old_undo2 = append("prod", JournalState::kDone, old_undone2);
+  const auto recent_done = append("prod", JournalState::kDone);
+  const auto other_org = append("dev", JournalState::kDone);
+  {
+    RawDb raw(tmp.path() / "sfwarden.db");
+    raw.Exec("UPDATE remediation_journal SET updated_at = 100 WHERE id NOT IN (" +
+             std::to_string(recent_undo) + ", " + std::to_string(recent_done) + ")");
+  }
+
+  EXPECT_EQ(store->PruneJournal("prod", At(1000)), 4);
+
+  std::vector<std::int64_t> left;
+  for (const auto& e : store->ListJournal(std::nullopt, 100)) left.push_back(e.id);
+  EXPECT_EQ(left, (std::vector<std::int64_t>{old_planned, old_sent, old_undone, recent_undo,
+                                             recent_done, other_org}));
+  EXPECT_EQ(store->FindJournal(old_done), std::nullopt);
+  EXPECT_EQ(store->FindJournal(old_failed), std::nullopt);
+  EXPECT_EQ(store->FindJournal(old_undo2), std::nullopt);
+  EXPECT_EQ(store->PendingJournal("prod").size(), 2u);
+  EXPECT_EQ(store->PruneJournal("prod", At(1000)), 0);
+}
+
 TEST(StateStoreTest, JournalRejectsUnknownIdsAndInvalidJson) {
   TempDir tmp;
   auto store = StateStore::Open(tmp.path());
