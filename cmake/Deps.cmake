@@ -62,6 +62,13 @@ function(sfwarden_library name)
   add_library(sfwarden::${name} ALIAS sfwarden_${name})
 endfunction()
 
+# Test code itself is compiled without optimisation: the code under test (our libraries,
+# sfwarden, sfsim) keeps the build type's flags, but a GoogleTest file costs two to three
+# times as long at -O2 as at -O0 and the suite is built twice by scripts/test.
+function(sfwarden_unoptimized_test_code target)
+  target_compile_options(${target} PRIVATE -O0)
+endfunction()
+
 # sfwarden_test(NAME LIBS...) builds NAME_test from tests/NAME/*_test.cc (+ tests/support).
 function(sfwarden_test name)
   file(GLOB _srcs CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cc)
@@ -69,6 +76,7 @@ function(sfwarden_test name)
     return()
   endif()
   add_executable(${name}_test ${_srcs})
+  sfwarden_unoptimized_test_code(${name}_test)
   target_link_libraries(${name}_test PRIVATE ${ARGN} sfwarden_test_support GTest::gmock_main
                                              sfwarden_warnings)
   # Tests find the tree and the build through tests/support (compiled-in paths,
