@@ -145,6 +145,25 @@ struct OAuthTokenObservation {
 };
 
 // ---------------------------------------------------------------------------------------
+// API activity without a login
+
+/// ApiTotalUsage calls of an integration user in one log period that no session known to
+/// sfwarden explains: no successful login, no OAuth token issued or used and no API
+/// activity of the user within the session window before the period (the rule and its
+/// reasoning: collectors/activity_without_login.h). One per (log file, user).
+struct ActivityWithoutLoginObservation {
+  std::string username;
+  std::string log_file_id;  // the ApiTotalUsage file that showed the calls
+  std::string interval;     // "Daily" or "Hourly"
+  Time period_start{};      // the file's LogDate
+  Time period_end{};        // period_start + 1 h or 24 h
+  std::int64_t calls = 0;   // every row of the user in the file, counted or not
+  std::optional<Time> last_login;      // newest successful login known, if any
+  std::optional<Time> last_token_use;  // newest OAuthToken CreatedDate/LastUsedDate known
+  std::optional<Time> last_activity;   // end of the user's newest earlier period with calls
+};
+
+// ---------------------------------------------------------------------------------------
 // Permission state
 
 struct AssignmentState {

@@ -1,5 +1,7 @@
 #include "sim/event_log.h"
 
+#include <algorithm>
+
 namespace sfwarden::sim {
 namespace {
 std::string Quote(const std::string& s) {
@@ -18,13 +20,17 @@ constexpr const char* kColumns[] = {
     "USER_NAME",        "TIMESTAMP_DERIVED",  "USER_ID_DERIVED"};
 }  // namespace
 
-std::string ApiTotalUsageCsv(const SimState& state, EpochMs start, EpochMs end) {
+std::string ApiTotalUsageCsv(const SimState& state, EpochMs start, EpochMs end, size_t skip) {
   std::string csv;
   for (const char* c : kColumns) csv += (csv.empty() ? "" : ",") + Quote(c);
   csv += "\n";
   size_t n = 0;
   for (const auto& e : state.usage.events()) {
     if (e.time < start || e.time >= end) continue;
+    if (skip > 0) {
+      --skip;
+      continue;
+    }
     std::string request_id = "4sim" + std::to_string(e.time) + "-" + std::to_string(n++);
     const std::string fields[] = {"ApiTotalUsage",
                                   FormatCompactTimestamp(e.time),
@@ -53,8 +59,28 @@ std::string ApiTotalUsageCsv(const SimState& state, EpochMs start, EpochMs end) 
 }
 
 std::string PublishApiTotalUsage(SimState& state, EpochMs start, const std::string& interval) {
-  EpochMs length = interval == "Hourly" ? 3'600'000 : 86'400'000;
-  std::string csv = ApiTotalUsageCsv(state, start, start + length);
+  const bool hourly = interval == "Hourly";
+  EpochMs length = hourly ? 3'600'000 : 86'400'000;
+  // Earlier Hourly files of the same hour: their rows are not listed again.
+  int sequence = 0;
+  size_t listed = 0;
+  if (hourly) {
+    const std::string log_date = FormatDateTime(start);
+    auto text = [](const nlohmann::json& row, const char* field) {
+      auto it = row.find(field);
+      return it != row.end() && it->is_string() ? it->get<std::string>() : std::string();
+    };
+    for (const auto& row : state.org.table("EventLogFile").rows) {
+      if (text(row, "Interval") != "Hourly" || text(row, "LogDate") != log_date) continue;
+      ++sequence;
+      auto csv = state.log_files.find(text(row, "Id"));
+      if (csv == state.log_files.end()) continue;
+      auto lines = static_cast<size_t>(std::count(csv->second.begin(), csv->second.end(), '\n'));
+      listed += lines > 0 ? lines - 1 : 0;  // less the header line
+    }
+    ++sequence;
+  }
+  std::string csv = ApiTotalUsageCsv(state, start, start + length, listed);
   std::string names, types;
   for (const char* c : kColumns) {
     names += (names.empty() ? "" : ",") + std::string(c);
@@ -64,7 +90,7 @@ std::string PublishApiTotalUsage(SimState& state, EpochMs start, const std::stri
       state.org.Insert("EventLogFile", {{"EventType", "ApiTotalUsage"},
                                         {"LogDate", FormatDateTime(start)},
                                         {"Interval", interval},
-                                        {"Sequence", 0},
+                                        {"Sequence", sequence},
                                         {"LogFileLength", static_cast<double>(csv.size())},
                                         {"LogFileContentType", "CSV"},
                                         {"LogFileFieldNames", names},

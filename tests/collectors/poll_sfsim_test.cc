@@ -243,6 +243,44 @@ TEST_F(PollSfsimTest, ApiTotalUsageIsAttributedToTheRightUser) {
   EXPECT_EQ(third.api_calls, 2);
 }
 
+TEST_F(PollSfsimTest, HourlyFilesAreReadAndALateFileOfAnHourCarriesOnlyItsNewCalls) {
+  auto first = org.Poll(target, users, {});
+  org.Control("POST", "/__sim/api-usage",
+              {{"username", "hubspot@acme.example"},
+               {"app", "HubSpot"},
+               {"time", "2024-03-04T10:00:30Z"},
+               {"calls", 4}});
+  auto early = org.Control("POST", "/__sim/event-log-files", {{"hour", "2024-03-04T10:00:00Z"}});
+  org.Control("POST", "/__sim/api-usage",
+              {{"username", "hubspot@acme.example"},
+               {"app", "HubSpot"},
+               {"time", "2024-03-04T10:00:40Z"},
+               {"calls", 2}});
+  org.Advance("1m");
+  auto late = org.Control("POST", "/__sim/event-log-files", {{"hour", "2024-03-04T10:00:00Z"}});
+  org.Advance("1m");
+  auto before = org.CallsCounted();
+  auto second = org.Poll(target, users, first.cursors);
+  EXPECT_EQ(second.api_calls, 4);  // composite, limits, two downloads
+  EXPECT_EQ(org.CallsCounted() - before, second.api_calls);
+  ASSERT_EQ(second.event_log_files.size(), 2u);
+  EXPECT_EQ(second.event_log_files[0].file.id, early["id"].get<std::string>());
+  EXPECT_EQ(second.event_log_files[1].file.id, late["id"].get<std::string>());
+  for (const auto& f : second.event_log_files) {
+    EXPECT_EQ(f.file.interval, "Hourly");
+    EXPECT_EQ(f.file.log_date, Time(std::chrono::sys_days(std::chrono::year(2024) / 3 / 4) +
+                                    std::chrono::hours(10)));
+    ASSERT_EQ(f.usage.size(), 1u);
+  }
+  EXPECT_EQ(second.event_log_files[0].usage[0].calls, 4);
+  EXPECT_EQ(second.event_log_files[1].usage[0].calls, 2);  // not the 4 again
+
+  org.Advance("1m");  // steady state: nothing new, two calls
+  auto third = org.Poll(target, users, second.cursors);
+  EXPECT_TRUE(third.event_log_files.empty());
+  EXPECT_EQ(third.api_calls, 2);
+}
+
 TEST_F(PollSfsimTest, AssignmentByAnotherAdminIsAnAuditObservationThatAsksForARead) {
   auto first = org.Poll(target, users, {});
   EXPECT_FALSE(first.requires_permission_read());
