@@ -12,34 +12,23 @@ import json
 import os
 import random
 import re
-import socket
 import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 
 
-def http(url, body=None, timeout=60):
-    data = None if body is None else json.dumps(body).encode()
-    req = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=timeout) as r:
-        return r.read().decode()
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+# bench/run's process helpers (one copy of them for every benchmark script).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from runner.procs import free_port, http, proc_status_kb  # noqa: E402
 
 
 def status_kb(pid, key):
-    with open("/proc/%d/status" % pid) as f:
-        for line in f:
-            if line.startswith(key + ":"):
-                return int(line.split()[1])
-    raise RuntimeError("no %s in /proc/%d/status" % (key, pid))
+    value = proc_status_kb(pid, key)
+    if value is None:
+        raise RuntimeError("no %s in /proc/%d/status" % (key, pid))
+    return value
 
 
 def metric_sum(text, name, **labels):
@@ -143,6 +132,8 @@ def main():
     ap.add_argument("--users", type=int, default=1000)
     ap.add_argument("--hours", type=int, default=168, help="simulated hours (168: a week)")
     ap.add_argument("--logins-per-hour", type=int, default=20, help="per org")
+    ap.add_argument("--step-hours", type=int, default=1,
+                    help="simulated hours per step (one drift per org and step)")
     ap.add_argument("--seen-ip-retention", default="1d")
     ap.add_argument("--journal-retention", default="1d")
     ap.add_argument("--seed", type=int, default=10)
@@ -198,12 +189,12 @@ def main():
         drifts = [0] * args.orgs
         next_ip = [0] * args.orgs
         samples = []
-        for hour in range(1, args.hours + 1):
+        for hour in range(args.step_hours, args.hours + 1, args.step_hours):
             if args.max_wall and time.monotonic() - started > args.max_wall:
                 break
             for o, sim in enumerate(sims):
-                sim.post("/__sim/clock", {"advance": "1h"})
-                for _ in range(args.logins_per_hour):
+                sim.post("/__sim/clock", {"advance": "%dh" % args.step_hours})
+                for _ in range(args.logins_per_hour * args.step_hours):
                     next_ip[o] += 1  # every login from an IP never used before
                     ip = "10.%d.%d.%d" % (o, next_ip[o] // 256 % 256, next_ip[o] % 256)
                     sim.post("/__sim/logins",
@@ -250,9 +241,9 @@ def summarize(args, samples, exit_code, errors, wall):
         "# Soak results",
         "",
         "Command: `python3 bench/soak/soak.py --build %s --orgs %d --users %d --hours %d "
-        "--logins-per-hour %d --seen-ip-retention %s --journal-retention %s --seed %d "
-        "--max-wall %g`" %
-        (args.build, args.orgs, args.users, args.hours, args.logins_per_hour,
+        "--logins-per-hour %d --step-hours %d --seen-ip-retention %s --journal-retention %s "
+        "--seed %d --max-wall %g`" %
+        (args.build, args.orgs, args.users, args.hours, args.logins_per_hour, args.step_hours,
          args.seen_ip_retention, args.journal_retention, args.seed, args.max_wall),
         "",
         "%d orgs x %d integration users, %d simulated hours (%.1f days; %d asked) in %.0f s of "
