@@ -1,0 +1,72 @@
+// Every REST JSON decoder of the Salesforce client on the same input (they are cheap, and
+// one corpus of real payloads then serves all): query pages, error arrays, OAuth token
+// responses, /limits, record counts, composite responses and their subresponses, save
+// results, EventLogFile records and the Sforce-Limit-Info header. Property: a decoded
+// error prints as one line (ApiError::ToString goes into logs as is).
+#include <cstddef>
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+
+#include "fuzz/untrusted_text.h"
+#include "salesforce/composite.h"
+#include "salesforce/event_log_file.h"
+#include "salesforce/limit_info.h"
+#include "salesforce/limits.h"
+#include "salesforce/oauth_token.h"
+#include "salesforce/query_decoder.h"
+#include "salesforce/rest_error.h"
+#include "salesforce/save_result.h"
+
+namespace {
+
+namespace sf = sfwarden::salesforce;
+using sfwarden::fuzz::RequireOneLine;
+
+template <typename T>
+void RequireOneLineError(const tl::expected<T, sf::ApiError>& result) {
+  if (!result) RequireOneLine(result.error().ToString(), "ApiError::ToString()");
+}
+
+void ReadRecord(const nlohmann::json& record) {
+  (void)sf::FieldString(record, "CreatedBy.Username");
+  (void)sf::FieldString(record, "Id");
+  RequireOneLineError(sf::DecodeEventLogFile(record));
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const std::string_view body(reinterpret_cast<const char*>(data), size);
+
+  if (auto page = sf::DecodeQueryPage(body)) {
+    for (const auto& record : page->records) ReadRecord(record);
+  } else {
+    RequireOneLineError(page);
+  }
+  for (int status : {400, 401, 403, 404, 500}) {
+    RequireOneLine(sf::DecodeRestError(status, body).ToString(), "DecodeRestError");
+  }
+  RequireOneLineError(sf::DecodeTokenResponse(200, body));
+  RequireOneLineError(sf::DecodeTokenResponse(400, body));
+  RequireOneLineError(sf::DecodeLimits(body));
+  RequireOneLineError(sf::DecodeRecordCounts(body));
+  RequireOneLineError(sf::DecodeSaveResult(body));
+  RequireOneLineError(sf::DecodeSaveResults(body));
+  if (auto composite = sf::DecodeCompositeResponse(body)) {
+    for (const auto& ref : composite->order) {
+      const sf::CompositeSubresponse* sub = composite->Find(ref);
+      if (sub == nullptr) continue;
+      if (auto page = sub->AsQueryPage(ref)) {
+        for (const auto& record : page->records) ReadRecord(record);
+      } else {
+        RequireOneLineError(page);
+      }
+    }
+  } else {
+    RequireOneLineError(composite);
+  }
+  (void)sf::ParseLimitInfo(body);
+  return 0;
+}
