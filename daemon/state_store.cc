@@ -743,12 +743,7 @@ bool StateStore::RecordApiUsageFile(std::string_view org, const ApiUsageFile& fi
     // (other client names or IPs).
     std::map<std::pair<std::string, std::string>, std::int64_t> calls;
     for (const auto& row : rows) calls[{row.username, row.connected_app}] += row.calls;
-    if (file.hourly) {
-      // A re-issued file for the same hour replaces the hour's rows.
-      Use del(impl_->Prepared("DELETE FROM api_usage_hourly WHERE org = ?1 AND hour = ?2"));
-      del->Bind(1, org).Bind(2, ToInt(file.period_start));
-      del->Run();
-    } else {
+    if (!file.hourly) {
       // The day's authoritative total: replaces an earlier daily file of the same day.
       Use del(impl_->Prepared("DELETE FROM api_usage_daily WHERE org = ?1 AND day = ?2"));
       del->Bind(1, org).Bind(2, day);
@@ -758,7 +753,9 @@ bool StateStore::RecordApiUsageFile(std::string_view org, const ApiUsageFile& fi
       if (file.hourly) {
         Use st(impl_->Prepared(
             "INSERT INTO api_usage_hourly (org, username, hour, day, connected_app, calls, "
-            "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
+            "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+            "ON CONFLICT (org, username, hour, connected_app) DO UPDATE SET "
+            "calls = calls + excluded.calls, updated_at = excluded.updated_at"));
         st->Bind(1, org)
             .Bind(2, key.first)
             .Bind(3, ToInt(file.period_start))
@@ -800,6 +797,43 @@ std::map<std::string, std::int64_t> StateStore::ApiCallsByUser(std::string_view 
   std::map<std::string, std::int64_t> out;
   while (st->Step()) out[st->Text(0)] += st->Int(1);
   return out;
+}
+
+std::optional<LatestHourUsage> StateStore::LatestHourApiCalls(std::string_view org) {
+  std::optional<LatestHourUsage> out;
+  {
+    Use st(impl_->Prepared(
+        "SELECT max(period_start) FROM api_usage_files WHERE org = ?1 AND log_interval = "
+        "'Hourly'"));
+    st->Bind(1, org);
+    if (!st->Step() || st->IsNull(0)) return out;
+    out.emplace();
+    out->hour = FromInt(st->Int(0));
+  }
+  Use st(impl_->Prepared(
+      "SELECT username, sum(calls) FROM api_usage_hourly WHERE org = ?1 AND hour = ?2 "
+      "GROUP BY username"));
+  st->Bind(1, org).Bind(2, ToInt(out->hour));
+  while (st->Step()) out->calls[st->Text(0)] = st->Int(1);
+  return out;
+}
+
+std::optional<StoreTime> StateStore::LastApiActivityBefore(std::string_view org,
+                                                           std::string_view username,
+                                                           StoreTime before) {
+  // Any row is activity: rows exist only for users with rows in a file. A daily row's
+  // period ends at the end of its UTC day.
+  Use st(
+      impl_->Prepared("SELECT max(e) FROM ("
+                      "  SELECT hour + 3600 AS e FROM api_usage_hourly "
+                      "  WHERE org = ?1 AND username = ?2 AND hour + 3600 <= ?3 "
+                      "  UNION ALL "
+                      "  SELECT CAST(strftime('%s', day) AS INTEGER) + 86400 FROM api_usage_daily "
+                      "  WHERE org = ?1 AND username = ?2 "
+                      "  AND CAST(strftime('%s', day) AS INTEGER) + 86400 <= ?3)"));
+  st->Bind(1, org).Bind(2, username).Bind(3, ToInt(before));
+  if (!st->Step() || st->IsNull(0)) return std::nullopt;
+  return FromInt(st->Int(0));
 }
 
 std::int64_t StateStore::PruneApiUsage(std::string_view org, StoreTime cutoff) {
@@ -852,6 +886,16 @@ std::map<std::string, std::int64_t> StateStore::OAuthTokenCounts(std::string_vie
   st->Bind(1, org);
   std::map<std::string, std::int64_t> out;
   while (st->Step()) out[st->Text(0)] = st->Int(1);
+  return out;
+}
+
+std::map<std::string, StoreTime> StateStore::LastOAuthTokenUses(std::string_view org) {
+  Use st(
+      impl_->Prepared("SELECT username, max(max(created_at, coalesce(last_used_at, created_at))) "
+                      "FROM oauth_tokens WHERE org = ?1 GROUP BY username"));
+  st->Bind(1, org);
+  std::map<std::string, StoreTime> out;
+  while (st->Step()) out[st->Text(0)] = FromInt(st->Int(1));
   return out;
 }
 

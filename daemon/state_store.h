@@ -82,6 +82,12 @@ struct ApiUsageRow {
   std::int64_t calls = 0;
 };
 
+/// Calls per user in one hour, from the Hourly files of that hour.
+struct LatestHourUsage {
+  StoreTime hour{};
+  std::map<std::string, std::int64_t> calls{};  // username -> calls
+};
+
 /// One OAuthToken of an integration user.
 struct OAuthTokenRecord {
   std::string id{};
@@ -195,15 +201,24 @@ class StateStore {
 
   /// Takes one ApiTotalUsage file's rows and moves the "api_usage_logs" cursor to
   /// `cursor`, in one transaction. A file already taken (same Id) changes nothing but
-  /// the cursor and returns false. An hourly file's rows count toward its hour; a daily
-  /// file is authoritative for its day (its rows replace those of an earlier daily file
-  /// of the same day, and the day's hourly rows no longer count).
+  /// the cursor and returns false. An hourly file's rows add to its hour (a later file of
+  /// an hour lists only the events that arrived late: REST API Developer Guide, "Query or
+  /// View Hourly Event Log Files"); a daily file is authoritative for its day (its rows
+  /// replace those of an earlier daily file of the same day, and the day's hourly rows no
+  /// longer count toward the day).
   bool RecordApiUsageFile(std::string_view org, const ApiUsageFile& file,
                           const std::vector<ApiUsageRow>& rows,
                           std::optional<std::string_view> cursor, StoreTime now);
   /// Username -> calls on the UTC day `day` ("YYYY-MM-DD"): the daily file's total when
   /// one was taken for that day, else the sum of the day's hourly files.
   std::map<std::string, std::int64_t> ApiCallsByUser(std::string_view org, std::string_view day);
+  /// The newest hour an Hourly file was taken for, and username -> calls in it (the sum
+  /// of that hour's files so far); nullopt when the org has no hourly usage kept.
+  std::optional<LatestHourUsage> LatestHourApiCalls(std::string_view org);
+  /// End of `username`'s newest usage period (an hour, or a UTC day) that ended at or
+  /// before `before`; nullopt when none is kept.
+  std::optional<StoreTime> LastApiActivityBefore(std::string_view org, std::string_view username,
+                                                 StoreTime before);
   /// Forgets usage of days before `cutoff`'s UTC day; returns how many rows.
   std::int64_t PruneApiUsage(std::string_view org, StoreTime cutoff);
 
@@ -212,6 +227,8 @@ class StateStore {
   bool RecordOAuthToken(std::string_view org, const OAuthTokenRecord& token, StoreTime now);
   /// Username -> tokens known for the user.
   std::map<std::string, std::int64_t> OAuthTokenCounts(std::string_view org);
+  /// Username -> the newest creation or use (LastUsedDate) of any of the user's tokens.
+  std::map<std::string, StoreTime> LastOAuthTokenUses(std::string_view org);
 
   /// Journals a planned change (state, id, error and times of `entry` are ignored; it is
   /// stored kPlanned) and returns its id. Synced to disk before it returns.

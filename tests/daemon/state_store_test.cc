@@ -482,6 +482,54 @@ TEST(StateStoreTest, HourlyUsageCountsUntilTheDailyFileArrives) {
   EXPECT_TRUE(store->ApiCallsByUser("dev", "2024-01-02").empty());
 }
 
+TEST(StateStoreTest, LateHourlyFilesAddToTheirHourAndTheNewestHourIsReported) {
+  TempDir tmp;
+  auto store = StateStore::Open(tmp.path());
+  EXPECT_FALSE(store->LatestHourApiCalls("prod"));
+  store->RecordApiUsageFile("prod", {.id = "h3", .hourly = true, .period_start = Day(2, 3)},
+                            {{.username = "u@acme.com", .calls = 4}}, std::nullopt, Day(2, 5));
+  store->RecordApiUsageFile("prod", {.id = "h4", .hourly = true, .period_start = Day(2, 4)},
+                            {{.username = "u@acme.com", .connected_app = "HubSpot", .calls = 5},
+                             {.username = "v@acme.com", .calls = 1}},
+                            std::nullopt, Day(2, 6));
+  // A late file of hour 3 lists only the late events: added, not replacing.
+  store->RecordApiUsageFile("prod", {.id = "h3b", .hourly = true, .period_start = Day(2, 3)},
+                            {{.username = "u@acme.com", .calls = 2}}, std::nullopt, Day(2, 7));
+  store->RecordApiUsageFile("prod", {.id = "h4b", .hourly = true, .period_start = Day(2, 4)},
+                            {{.username = "u@acme.com", .connected_app = "HubSpot", .calls = 3}},
+                            std::nullopt, Day(2, 8));
+
+  EXPECT_EQ(store->ApiCallsByUser("prod", "2024-01-02"),
+            (std::map<std::string, std::int64_t>{{"u@acme.com", 14}, {"v@acme.com", 1}}));
+  auto latest = store->LatestHourApiCalls("prod");
+  ASSERT_TRUE(latest);
+  EXPECT_EQ(latest->hour, Day(2, 4));
+  EXPECT_EQ(latest->calls,
+            (std::map<std::string, std::int64_t>{{"u@acme.com", 8}, {"v@acme.com", 1}}));
+  // The daily file takes over the day's total; the hourly figures stay.
+  store->RecordApiUsageFile("prod", {.id = "d2", .period_start = Day(2)},
+                            {{.username = "u@acme.com", .calls = 20}}, std::nullopt, Day(3, 1));
+  EXPECT_EQ(store->ApiCallsByUser("prod", "2024-01-02").at("u@acme.com"), 20);
+  EXPECT_EQ(store->LatestHourApiCalls("prod")->hour, Day(2, 4));
+  EXPECT_FALSE(store->LatestHourApiCalls("dev"));
+}
+
+TEST(StateStoreTest, LastApiActivityBeforeIsTheEndOfTheNewestEarlierPeriod) {
+  TempDir tmp;
+  auto store = StateStore::Open(tmp.path());
+  EXPECT_FALSE(store->LastApiActivityBefore("prod", "u@acme.com", Day(5)));
+  store->RecordApiUsageFile("prod", {.id = "d1", .period_start = Day(1)},
+                            {{.username = "u@acme.com", .calls = 1}}, std::nullopt, Day(2));
+  store->RecordApiUsageFile("prod", {.id = "h", .hourly = true, .period_start = Day(2, 6)},
+                            {{.username = "u@acme.com", .calls = 1}}, std::nullopt, Day(2, 9));
+
+  EXPECT_EQ(store->LastApiActivityBefore("prod", "u@acme.com", Day(2, 6)), Day(2));
+  EXPECT_EQ(store->LastApiActivityBefore("prod", "u@acme.com", Day(2, 7)), Day(2, 7));
+  EXPECT_EQ(store->LastApiActivityBefore("prod", "u@acme.com", Day(9)), Day(2, 7));
+  EXPECT_FALSE(store->LastApiActivityBefore("prod", "u@acme.com", Day(1, 23)));
+  EXPECT_FALSE(store->LastApiActivityBefore("prod", "v@acme.com", Day(9)));
+}
+
 TEST(StateStoreTest, ApiUsageIsPrunedAfterRetention) {
   TempDir tmp;
   auto store = StateStore::Open(tmp.path());
@@ -495,6 +543,21 @@ TEST(StateStoreTest, ApiUsageIsPrunedAfterRetention) {
   EXPECT_EQ(store->PruneApiUsage("prod", Day(3, 12)), 4);  // 2 usage rows + 2 files
   EXPECT_TRUE(store->ApiCallsByUser("prod", "2024-01-01").empty());
   EXPECT_EQ(store->ApiCallsByUser("prod", "2024-01-05").at("u@acme.com"), 2);
+}
+
+TEST(StateStoreTest, LastOAuthTokenUseIsTheNewestCreationOrUsePerUser) {
+  TempDir tmp;
+  auto store = StateStore::Open(tmp.path());
+  store->RecordOAuthToken(
+      "prod", {.id = "0CR1", .username = "u@acme.com", .created = At(100), .last_used = At(500)},
+      At(600));
+  store->RecordOAuthToken("prod", {.id = "0CR2", .username = "u@acme.com", .created = At(300)},
+                          At(600));
+  store->RecordOAuthToken("prod", {.id = "0CR3", .username = "v@acme.com", .created = At(700)},
+                          At(800));
+  EXPECT_EQ(store->LastOAuthTokenUses("prod"),
+            (std::map<std::string, StoreTime>{{"u@acme.com", At(500)}, {"v@acme.com", At(700)}}));
+  EXPECT_TRUE(store->LastOAuthTokenUses("dev").empty());
 }
 
 TEST(StateStoreTest, OAuthTokenIsNewOnlyOnce) {
