@@ -246,6 +246,26 @@ Findings RuleEngine::OnTokenIssued(const collectors::OAuthTokenObservation& toke
   return f;
 }
 
+Findings RuleEngine::OnActivityWithoutLogin(
+    const collectors::ActivityWithoutLoginObservation& activity) {
+  Findings f;
+  const UserRules* user = rules_.FindUser(activity.username);
+  if (!user) return f;
+  auto or_none = [](const std::optional<Time>& t) { return t ? FormatTime(*t) : "none seen"; };
+  f.events.push_back(Make(
+      rules_, rule::kApiActivityWithoutLogin, user->username, "warning", activity.period_start,
+      fmt::format("{} made API calls with no login, token use or earlier activity to explain "
+                  "them (a replayed token or session makes no login)",
+                  user->username),
+      fmt::format("{} calls from {} to {} ({} ApiTotalUsage log file {}); last successful "
+                  "login: {}; last OAuth token use: {}; last earlier activity: {}",
+                  activity.calls, FormatTime(activity.period_start),
+                  FormatTime(activity.period_end), Untrusted(activity.interval, 16),
+                  Untrusted(activity.log_file_id, 24), or_none(activity.last_login),
+                  or_none(activity.last_token_use), or_none(activity.last_activity))));
+  return f;
+}
+
 Findings RuleEngine::OnAudit(const collectors::AuditObservation& entry) {
   Findings f;
   if (!entry.requires_permission_read || entry.concerns.empty()) return f;

@@ -83,6 +83,8 @@ inline constexpr std::string_view kLoginFromDisallowedIp = "IntegrationUserLogin
 inline constexpr std::string_view kApiCallsFromDisallowedIp =
     "IntegrationUserApiCallsFromDisallowedIp";
 inline constexpr std::string_view kOAuthTokenIssued = "IntegrationUserOAuthTokenIssued";
+inline constexpr std::string_view kApiActivityWithoutLogin =
+    "IntegrationUserApiActivityWithoutLogin";
 inline constexpr std::string_view kLoginFromNewIp = "IntegrationUserLoginFromNewIp";
 inline constexpr std::string_view kLoginFromNewCountry = "IntegrationUserLoginFromNewCountry";
 inline constexpr std::string_view kFailedLoginBurst = "IntegrationUserFailedLoginBurst";
@@ -174,6 +176,8 @@ class RuleEngine {
   Findings OnApiUsage(const std::vector<collectors::ApiUsageObservation>& usage);
   /// A token first seen now.
   Findings OnTokenIssued(const collectors::OAuthTokenObservation& token);
+  /// API calls no known session explains (collectors/activity_without_login.h).
+  Findings OnActivityWithoutLogin(const collectors::ActivityWithoutLoginObservation& activity);
   /// A new SetupAuditTrail row.
   Findings OnAudit(const collectors::AuditObservation& entry);
   /// /limits: the org's DailyApiRequests usage (a condition over the org).

@@ -483,6 +483,7 @@ void AlertService::OnObservations(const NewObservations& obs) {
   for (const auto& l : logins) f.Append(engine.OnLogin(l, impl_->ContextFor(obs.org, l)));
   for (const auto& a : obs.audit) f.Append(engine.OnAudit(a));
   for (const auto& t : obs.issued_tokens) f.Append(engine.OnTokenIssued(t));
+  for (const auto& a : obs.activity_without_login) f.Append(engine.OnActivityWithoutLogin(a));
   if (obs.limits) f.Append(engine.OnLimits(*obs.limits, now));
   if (!obs.api_usage.empty()) f.Append(engine.OnApiUsage(obs.api_usage));
   impl_->Handle(f);

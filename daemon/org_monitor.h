@@ -35,6 +35,8 @@ struct NewObservations {
   std::vector<collectors::OAuthTokenObservation> issued_tokens{};  // first seen now
   std::optional<collectors::LimitsObservation> limits{};
   std::vector<collectors::ApiUsageObservation> api_usage{};  // rows of newly taken log files
+  /// Calls in newly taken log files that no known session explains.
+  std::vector<collectors::ActivityWithoutLoginObservation> activity_without_login{};
 };
 
 /// One drifted item of an enforcement cycle, as the other consumers (the alert rules) see

@@ -153,6 +153,30 @@ TEST(RulesTest, NewOAuthTokenIsReported) {
   EXPECT_THAT(f.events[0].description, HasSubstr("HubSpot"));
 }
 
+TEST(RulesTest, ApiActivityWithoutLoginIsReportedWithItsEvidence) {
+  RuleEngine engine(Rules());
+  collectors::ActivityWithoutLoginObservation a{.username = kUser,
+                                                .log_file_id = "0AT9",
+                                                .interval = "Hourly",
+                                                .period_start = At(2024, 5, 1, 8),
+                                                .period_end = At(2024, 5, 1, 9),
+                                                .calls = 42,
+                                                .last_login = At(2024, 4, 28, 8),
+                                                .last_token_use = {},
+                                                .last_activity = {}};
+  auto f = engine.OnActivityWithoutLogin(a);
+  ASSERT_EQ(Names(f.events),
+            std::vector<std::string>{"IntegrationUserApiActivityWithoutLogin/warning"});
+  EXPECT_EQ(f.events[0].user, kUser);
+  EXPECT_EQ(f.events[0].at, At(2024, 5, 1, 8));
+  EXPECT_THAT(f.events[0].description, HasSubstr("42 calls"));
+  EXPECT_THAT(f.events[0].description, HasSubstr("login: 2024-04-28T08:00:00Z"));
+  EXPECT_THAT(f.events[0].description, HasSubstr("token use: none seen"));
+
+  a.username = "someone.else@acme.com";  // not a watched user
+  EXPECT_TRUE(engine.OnActivityWithoutLogin(a).events.empty());
+}
+
 collectors::AuditObservation PermAssign(const char* actor) {
   collectors::AuditObservation a;
   a.id = "0Ym1";
