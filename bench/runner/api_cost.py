@@ -102,14 +102,18 @@ def measure(build, sizes, runs, cycles, reads, humans, interval, log):
     for users in sizes:
         sim = start_sims(build, users, humans)[0]
         try:
-            steady, reconcile = [], []
+            steady, reconcile, window_means = [], [], []
             for run in range(runs):
                 steady += steady_cycles(build, sim, cycles, interval)
                 reconcile += full_reads(build, sim, reads, interval)
+                # Consecutive cycles: their sum is exact even when a poll still in flight
+                # at a boundary moves a call into the next cycle (a loaded machine).
+                window_means.append(sum(c["total"] for c in steady[-cycles:]) / cycles)
                 log("api cost: %d users, run %d/%d: steady %s, reconcile %s" %
                     (users, run + 1, runs, [c["total"] for c in steady[-cycles:]],
                      [c["total"] for c in reconcile[-reads:]]))
-            results[users] = {"steady": steady, "reconcile": reconcile}
+            results[users] = {"steady": steady, "reconcile": reconcile,
+                              "window_means": window_means}
         finally:
             sim.stop()
     return results
