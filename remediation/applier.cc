@@ -52,7 +52,8 @@ tl::expected<Recorded, std::string> Decode(const JournalEntry& entry) {
   if (!after.is_object() || before.is_discarded()) return tl::unexpected(name + ": not our JSON");
   Recorded r;
   static constexpr StepAction kActions[] = {StepAction::kCreate, StepAction::kUpdate,
-                                            StepAction::kDelete, StepAction::kUpsertSharingRules};
+                                            StepAction::kDelete, StepAction::kUpsertSharingRules,
+                                            StepAction::kDeleteSharingRules};
   auto action = std::find_if(std::begin(kActions), std::end(kActions),
                              [&](StepAction a) { return ToString(a) == entry.action; });
   if (action == std::end(kActions))
@@ -71,7 +72,7 @@ tl::expected<Recorded, std::string> Decode(const JournalEntry& entry) {
     return tl::unexpected(name + ": " + e.what());
   }
   if (r.fixes.empty()) return tl::unexpected(name + ": names no drift item");
-  if (r.action == StepAction::kUpsertSharingRules) {
+  if (r.action == StepAction::kUpsertSharingRules || r.action == StepAction::kDeleteSharingRules) {
     auto rules = SharingRulesFromJson(after.value("sharing_rules", json()));
     if (!rules) return tl::unexpected(name + ": " + rules.error());
     r.sharing_rules = std::move(*rules);
@@ -88,6 +89,14 @@ const SharingRule* FindRule(const SharingRules& rules, const std::string& name) 
     }
   }
   return nullptr;
+}
+
+std::vector<const SharingRule*> AllRules(const SharingRules& rules) {
+  std::vector<const SharingRule*> all;
+  for (const auto* list : {&rules.criteria_rules, &rules.owner_rules}) {
+    for (const SharingRule& rule : *list) all.push_back(&rule);
+  }
+  return all;
 }
 
 // The rules of `target` that are new or different in it compared with `base`: what a
@@ -156,6 +165,8 @@ class Applier {
     for (const Batch& batch : GroupIntoCalls(plan_.steps)) {
       if (batch.action == StepAction::kUpsertSharingRules) {
         co_await UpsertSharingRules(batch);
+      } else if (batch.action == StepAction::kDeleteSharingRules) {
+        co_await DeleteSharingRules(batch);
       } else {
         co_await SendCollection(batch);
       }
@@ -350,6 +361,57 @@ class Applier {
     }
   }
 
+  // deleteMetadata of the rules the steps name, all of the batch's type (batch.sobject:
+  // SharingCriteriaRule or SharingOwnerRule). A rule already gone is the state wanted.
+  asio::awaitable<void> DeleteSharingRules(const Batch& batch) {
+    static const SharingRules kNone;
+    auto rules_of = [&](const PlanStep& step) -> const SharingRules& {
+      return step.sharing_rules ? *step.sharing_rules : kNone;
+    };
+    std::vector<std::string> names;
+    for (std::size_t i = batch.first; i < batch.first + batch.count; ++i) {
+      const PlanStep& step = plan_.steps[i];
+      const SharingRules& rules = rules_of(step);
+      JournalPlanned(i, step.replaces, &rules);
+      for (const SharingRule* rule : AllRules(rules)) {
+        names.push_back(salesforce::SharingRuleFullName(step.record_id, rule->full_name));
+      }
+    }
+    MarkSent(batch);
+    auto call = api_.DeleteMetadata(batch.sobject, std::move(names));
+    auto results = co_await std::move(call);
+    if (!results) co_return CallFailed(batch, results.error());
+    for (std::size_t i = batch.first; i < batch.first + batch.count; ++i) {
+      const PlanStep& step = plan_.steps[i];
+      std::string failed, gone;
+      bool unknown = !step.sharing_rules;
+      for (const SharingRule* rule : AllRules(rules_of(step))) {
+        const std::string name = salesforce::SharingRuleFullName(step.record_id, rule->full_name);
+        auto it = std::find_if(results->begin(), results->end(),
+                               [&](const auto& r) { return r.full_name == name; });
+        if (it == results->end()) {
+          unknown = true;
+        } else if (!it->success && !it->errors.empty() &&
+                   it->errors.front().error_code == "INVALID_CROSS_REFERENCE_KEY") {
+          // "no SharingCriteriaRule named Account.X found": deleted since, or by a
+          // resent attempt.
+          gone += (gone.empty() ? "" : "; ") + Describe(it->errors);
+        } else if (!it->success) {
+          failed += (failed.empty() ? "" : "; ") + Describe(it->errors);
+        }
+      }
+      if (!failed.empty()) {
+        Conclude(i, StepOutcome::kFailed, failed);
+      } else if (unknown) {
+        Conclude(i, StepOutcome::kOutcomeUnknown, "outcome unknown: no delete result");
+        result_.stopped =
+            "deleteMetadata answered without a result for a rule of " + step.record_id;
+      } else {
+        Conclude(i, StepOutcome::kDone, gone.empty() ? "" : "already gone (" + gone + ")");
+      }
+    }
+  }
+
   salesforce::Api& api_;
   const Plan& plan_;
   Journal& journal_;
@@ -402,6 +464,16 @@ tl::expected<bool, std::string> InEffect(const Recorded& r, const PermissionSnap
     return std::any_of(u.assignments.begin(), u.assignments.end(), [&](const auto& a) {
       return (group ? a.permission_set_group : a.permission_set) == fix.item;
     });
+  }
+  if (r.action == StepAction::kDeleteSharingRules) {  // in effect when none is left
+    const SharingRules* now = RulesOf(s.sharing_rules, r.record_id);
+    if (now == nullptr)
+      return tl::unexpected("sharing rules of " + r.record_id + " not in the read");
+    for (const SharingRule* rule : AllRules(*r.sharing_rules)) {
+      const SharingRule* actual = FindRule(*now, rule->full_name);
+      if (actual != nullptr && actual->type == rule->type) return false;
+    }
+    return true;
   }
   if (r.sobject == "SharingRules") {
     const SharingRules* now = RulesOf(s.sharing_rules, r.record_id);
@@ -464,6 +536,75 @@ tl::expected<bool, std::string> InEffect(const Recorded& r, const PermissionSnap
 // ---------------------------------------------------------------------------------------
 // Rollback
 
+// The writes that undo a sharing-rule entry, against the rules as they are `now`:
+//  - an upsert: each rule it changed is upserted back as it was before, and each rule it
+//    created is deleted with deleteMetadata — upsertMetadata only creates or updates the
+//    components it is given (Metadata API Developer Guide, upsertMetadata()), so leaving
+//    a rule out of an upsert does not remove it; deleteMetadata() is the inverse. One
+//    delete step per rule type: a deleteMetadata call takes components of one type.
+//  - a deleteMetadata (the rollback of a creation): the rules it deleted, recorded as they
+//    were, are upserted again.
+// A created rule that is gone already, or a rule already as before, needs no write.
+tl::expected<std::vector<PlanStep>, std::string> InverseSharingRuleSteps(
+    const Recorded& r, const PermissionSnapshot& now) {
+  const SharingRules* current = RulesOf(now.sharing_rules, r.record_id);
+  if (current == nullptr) return tl::unexpected("sharing rules of " + r.record_id + " not read");
+  std::vector<std::string> fixes;
+  for (const Fix& f : r.fixes) fixes.push_back(f.key);
+  SharingRules target = *current;
+  auto put_back = [&](const SharingRule& was) {
+    for (auto* list : {&target.criteria_rules, &target.owner_rules}) {
+      std::erase_if(*list, [&](const SharingRule& x) { return x.full_name == was.full_name; });
+    }
+    (was.type == SharingRule::Type::kCriteria ? target.criteria_rules : target.owner_rules)
+        .push_back(was);
+  };
+  SharingRules created{.object = r.record_id};
+  if (r.action == StepAction::kDeleteSharingRules) {
+    for (const SharingRule* deleted : AllRules(*r.sharing_rules)) {
+      if (FindRule(*current, deleted->full_name) == nullptr) put_back(*deleted);
+    }
+  } else {
+    const SharingRules before = RulesOrEmpty(r.before, r.record_id);
+    for (const SharingRule& rule : Changed(*r.sharing_rules, before)) {
+      if (const SharingRule* was = FindRule(before, rule.full_name)) {
+        put_back(*was);
+      } else if (const SharingRule* made = FindRule(*current, rule.full_name)) {
+        (made->type == SharingRule::Type::kCriteria ? created.criteria_rules : created.owner_rules)
+            .push_back(*made);
+      }
+    }
+  }
+  std::vector<PlanStep> steps;
+  if (!Changed(target, *current).empty()) {
+    steps.push_back({.action = StepAction::kUpsertSharingRules,
+                     .sobject = "SharingRules",
+                     .record_id = r.record_id,
+                     .sharing_rules = std::move(target),
+                     .replaces = SharingRulesToJson(*current),
+                     .fixes = fixes,
+                     .summary = r.summary});
+  }
+  for (auto type : {SharingRule::Type::kCriteria, SharingRule::Type::kOwner}) {
+    auto& rules =
+        type == SharingRule::Type::kCriteria ? created.criteria_rules : created.owner_rules;
+    if (rules.empty()) continue;
+    std::string names;
+    for (const SharingRule& rule : rules) names += " " + rule.full_name;
+    SharingRules deleted{.object = r.record_id};
+    (type == SharingRule::Type::kCriteria ? deleted.criteria_rules : deleted.owner_rules) = rules;
+    steps.push_back({.action = StepAction::kDeleteSharingRules,
+                     .sobject = salesforce::SharingRuleMetadataType(type),
+                     .record_id = r.record_id,
+                     .sharing_rules = std::move(deleted),
+                     .replaces = SharingRulesToJson(*current),
+                     .fixes = fixes,
+                     .summary = r.record_id + ": delete" + names});
+  }
+  if (steps.empty()) return tl::unexpected(std::string("nothing to undo: already as before"));
+  return steps;
+}
+
 tl::expected<PlanStep, std::string> InverseStep(const Recorded& r, const PermissionSnapshot& now) {
   const Fix& fix = r.fixes.front();
   PlanStep step{.sobject = r.sobject, .summary = r.summary};
@@ -482,38 +623,6 @@ tl::expected<PlanStep, std::string> InverseStep(const Recorded& r, const Permiss
     step.record_id = r.record_id;
     step.fields = r.before;
     step.replaces = r.fields;
-    return step;
-  }
-  if (r.action == StepAction::kUpsertSharingRules) {
-    const SharingRules before = RulesOrEmpty(r.before, r.record_id);
-    const SharingRules* current = RulesOf(now.sharing_rules, r.record_id);
-    if (current == nullptr) return tl::unexpected("sharing rules of " + r.record_id + " not read");
-    SharingRules target = *current;
-    for (const SharingRule& rule : Changed(*r.sharing_rules, before)) {
-      const SharingRule* was = FindRule(before, rule.full_name);
-      if (was == nullptr) {
-        // Undoing a created rule means deleting it. upsertMetadata is documented only to
-        // create or update the components it is given, matched by fullName (Metadata API
-        // Developer Guide, upsertMetadata()), so upserting the previous set is not shown
-        // to remove a rule; the faithful inverse is deleteMetadata() ("Deletes one or more
-        // metadata components", CRUD-Based Calls) of that rule, which salesforce::Api
-        // lacks. Until it has it, such an entry is refused here rather than half undone.
-        return tl::unexpected("rule " + rule.full_name +
-                              " was created by this entry; removing a rule needs "
-                              "deleteMetadata, which salesforce::Api does not offer");
-      }
-      for (auto* list : {&target.criteria_rules, &target.owner_rules}) {
-        std::erase_if(*list, [&](const SharingRule& x) { return x.full_name == was->full_name; });
-      }
-      (was->type == SharingRule::Type::kCriteria ? target.criteria_rules : target.owner_rules)
-          .push_back(*was);
-    }
-    if (Changed(target, *current).empty())
-      return tl::unexpected(std::string("nothing to undo: already as before"));
-    step.action = StepAction::kUpsertSharingRules;
-    step.record_id = r.record_id;
-    step.replaces = SharingRulesToJson(*current);
-    step.sharing_rules = std::move(target);
     return step;
   }
   if (r.sobject == kAssignment && r.action == StepAction::kCreate) {
@@ -676,17 +785,27 @@ tl::expected<Plan, std::string> PlanRollback(const JournalEntry& entry,
   }
   auto recorded = Decode(entry);
   if (!recorded) return tl::unexpected(recorded.error());
-  auto step = InverseStep(*recorded, now);
-  if (!step)
-    return tl::unexpected("journal entry " + std::to_string(entry.id) + ": " + step.error());
-  step->summary = "rollback of #" + std::to_string(entry.id) + ": " + step->summary;
+  tl::expected<std::vector<PlanStep>, std::string> steps;
+  if (recorded->action == StepAction::kUpsertSharingRules ||
+      recorded->action == StepAction::kDeleteSharingRules) {
+    steps = InverseSharingRuleSteps(*recorded, now);
+  } else if (auto step = InverseStep(*recorded, now)) {
+    steps = std::vector<PlanStep>{std::move(*step)};
+  } else {
+    steps = tl::unexpected(step.error());
+  }
+  if (!steps)
+    return tl::unexpected("journal entry " + std::to_string(entry.id) + ": " + steps.error());
   Plan plan;
   plan.drift.org = entry.org;
   plan.drift.read_at = now.read_at;
   for (const Fix& fix : recorded->fixes) {
     plan.drift.items.push_back({.key = fix.key, .subject = fix.subject, .item = fix.item});
   }
-  plan.steps.push_back(std::move(*step));
+  for (PlanStep& step : *steps) {
+    step.summary = "rollback of #" + std::to_string(entry.id) + ": " + step.summary;
+    plan.steps.push_back(std::move(step));
+  }
   plan.changes = 1;
   plan.api_calls = static_cast<int>(GroupIntoCalls(plan.steps).size());
   return plan;

@@ -89,19 +89,21 @@ std::vector<ReconcileDecision> Reconcile(std::span<const JournalEntry> pending,
 std::vector<ReconcileDecision> ReconcileJournal(Journal& journal, std::string_view org,
                                                 const collectors::PermissionSnapshot& fresh);
 
-/// The write that undoes `entry` (kDone), as a one-step Plan to Apply with
-/// ApplyOptions::rollback_of = entry.id: a created assignment or membership is deleted
-/// (the Id recorded as the entry's created_id, which must still be in `now`; for older
-/// entries without one, looked up by name in `now`), a deleted one created again from the values it
-/// replaced, permission flags written back, object/field permission rows it created deleted, the
-/// sharing rules it changed upserted as they were. Errors (nothing is planned): the entry
-/// is not kDone, does not decode, its effect is no longer there to undo, or it created a
-/// sharing rule (removing one needs deleteMetadata, which salesforce::Api lacks).
+/// The writes that undo `entry` (kDone), as a Plan to Apply with ApplyOptions::rollback_of
+/// = entry.id: a created assignment or membership is deleted (the Id recorded as the
+/// entry's created_id, which must still be in `now`; for older entries without one, looked
+/// up by name in `now`), a deleted one created again from the values it replaced,
+/// permission flags written back, object/field permission rows it created deleted. For a
+/// sharing-rule upsert: the rules it changed are upserted as they were and the rules it
+/// created are deleted (deleteMetadata, one step per rule type), so up to three steps; for
+/// such a deleteMetadata the rules it deleted are upserted again. Errors (nothing is
+/// planned): the entry is not kDone, does not decode, or its effect is no longer there to
+/// undo.
 tl::expected<Plan, std::string> PlanRollback(const JournalEntry& entry,
                                              const collectors::PermissionSnapshot& now);
 
-/// PlanRollback(journal.Find(id), now), applied; when its step is done, entry `id` is
-/// marked kRolledBack.
+/// PlanRollback(journal.Find(id), now), applied; when all its steps are done, entry `id`
+/// is marked kRolledBack.
 boost::asio::awaitable<tl::expected<ApplyResult, std::string>> Rollback(
     salesforce::Api& api, Journal& journal, std::int64_t id,
     const collectors::PermissionSnapshot& now, std::string cycle_id = "rollback");

@@ -403,6 +403,8 @@ std::string_view ToString(StepAction action) {
       return "delete";
     case StepAction::kUpsertSharingRules:
       return "upsert";
+    case StepAction::kDeleteSharingRules:
+      return "delete_metadata";
   }
   return "unknown";
 }
@@ -431,7 +433,8 @@ std::vector<Batch> GroupIntoCalls(std::span<const PlanStep> steps) {
   std::vector<Batch> batches;
   for (std::size_t i = 0; i < steps.size(); ++i) {
     const PlanStep& step = steps[i];
-    const std::size_t cap = step.action == StepAction::kUpsertSharingRules
+    const std::size_t cap = step.action == StepAction::kUpsertSharingRules ||
+                                    step.action == StepAction::kDeleteSharingRules
                                 ? kMaxComponentsPerUpsert
                                 : kMaxRecordsPerCollection;
     if (batches.empty() || batches.back().action != step.action ||

@@ -32,21 +32,29 @@ enum class StepAction {
   kUpdate,              // sObject update by Id; batched into collection updates
   kDelete,              // sObject delete by Id; batched into collection deletes
   kUpsertSharingRules,  // Metadata API upsertMetadata of one object's SharingRules
+  /// Metadata API deleteMetadata of rules of one object and one type (only a rollback of a
+  /// rule sfwarden created plans it; a baseline never declares a rule absent).
+  kDeleteSharingRules,
 };
-std::string_view ToString(StepAction action);  // "create", "update", "delete", "upsert"
+/// "create", "update", "delete", "upsert", "delete_metadata"
+std::string_view ToString(StepAction action);
 
 /// One concrete write.
 struct PlanStep {
   StepAction action = StepAction::kCreate;
   /// PermissionSetAssignment, GroupMember, PermissionSet, ObjectPermissions,
-  /// FieldPermissions, or SharingRules (kUpsertSharingRules).
+  /// FieldPermissions, SharingRules (kUpsertSharingRules), or the Metadata API type of the
+  /// rules deleted: SharingCriteriaRule or SharingOwnerRule (kDeleteSharingRules).
   std::string sobject;
-  std::string record_id;  // kUpdate, kDelete
+  /// kUpdate, kDelete: the record's Id; kUpsertSharingRules, kDeleteSharingRules: the object
+  /// ("Account").
+  std::string record_id;
   /// kCreate: the new record's fields (the applier adds "attributes": {"type": sobject});
   /// kUpdate: the fields written (the applier adds the Id). Null otherwise.
   nlohmann::json fields;
   /// kUpsertSharingRules: every rule of the object as read, with the declared ones
   /// replaced or added (the upsert may replace the whole set: nothing else is dropped).
+  /// kDeleteSharingRules: the rules to delete (all of the step's type), as they were.
   std::optional<salesforce::SharingRules> sharing_rules;
   /// The state the step replaces, for the journal and rollback: null for a create
   /// (rollback deletes what was made); a delete's record fields; an update's previous
@@ -75,7 +83,8 @@ struct SkippedDrift {
 };
 
 /// One API call of the applier: `count` consecutive steps from `first`, all with the
-/// same action and sObject, at most 200 records (10 SharingRules components).
+/// same action and sObject, at most 200 records (10 SharingRules components; 10 steps of
+/// deleted rules, whose names the client sends 10 a call).
 struct Batch {
   StepAction action = StepAction::kCreate;
   std::string sobject;

@@ -33,6 +33,7 @@ char Marker(StepAction action) {
     case StepAction::kCreate:
       return '+';
     case StepAction::kDelete:
+    case StepAction::kDeleteSharingRules:
       return '-';
     case StepAction::kUpdate:
     case StepAction::kUpsertSharingRules:

@@ -89,6 +89,19 @@ class Api {
   ReadSharingRules(std::vector<std::string> objects) = 0;
   virtual boost::asio::awaitable<tl::expected<std::vector<UpsertResult>, ApiError>>
   UpsertSharingRules(std::vector<SharingRules> rules) = 0;
+  /// Metadata API deleteMetadata(type, fullNames): components of one `type`, e.g.
+  /// SharingCriteriaRule / SharingOwnerRule with fullNames "Account.Rule_Name"
+  /// (SharingRuleMetadataType, SharingRuleFullName); one result per name. A name that does
+  /// not exist is an unsuccessful result, not an error. The default answers an error
+  /// without sending anything (request_sent false), so read-only fakes need not offer it.
+  virtual boost::asio::awaitable<tl::expected<std::vector<DeleteResult>, ApiError>> DeleteMetadata(
+      std::string type, std::vector<std::string> full_names);
 };
+
+inline boost::asio::awaitable<tl::expected<std::vector<DeleteResult>, ApiError>>
+Api::DeleteMetadata(std::string type, std::vector<std::string>) {
+  co_return tl::unexpected(
+      MakeError(ErrorKind::kTransport, "deleteMetadata is not offered by this Api", type));
+}
 
 }  // namespace sfwarden::salesforce

@@ -721,4 +721,19 @@ asio::awaitable<tl::expected<std::vector<UpsertResult>, ApiError>> Client::Upser
       [](std::string_view body, std::size_t) { return ParseUpsertMetadataResponse(body); });
 }
 
+asio::awaitable<tl::expected<std::vector<DeleteResult>, ApiError>> Client::DeleteMetadata(
+    std::string type, std::vector<std::string> full_names) {
+  // Safe to send again: a second delete of a name already gone is an unsuccessful result
+  // (INVALID_CROSS_REFERENCE_KEY) that callers treat as deleted, never a second change.
+  auto make = [&](std::span<std::string> chunk) {
+    return impl_->Soap(
+        "metadata_delete", CallPriority::kRequired,
+        [type, names = std::vector<std::string>(chunk.begin(), chunk.end())](
+            const std::string& token) { return BuildDeleteMetadataEnvelope(token, type, names); });
+  };
+  co_return co_await impl_->SendChunked(
+      std::move(full_names), kMaxReadMetadataNames, make,
+      [](std::string_view body, std::size_t) { return ParseDeleteMetadataResponse(body); });
+}
+
 }  // namespace sfwarden::salesforce

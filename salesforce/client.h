@@ -100,6 +100,8 @@ class Client final : public Api {
       std::vector<std::string> objects) override;
   boost::asio::awaitable<tl::expected<std::vector<UpsertResult>, ApiError>> UpsertSharingRules(
       std::vector<SharingRules> rules) override;
+  boost::asio::awaitable<tl::expected<std::vector<DeleteResult>, ApiError>> DeleteMetadata(
+      std::string type, std::vector<std::string> full_names) override;
 
  private:
   boost::asio::awaitable<tl::expected<QuerySummary, ApiError>> PageThrough(std::string path,

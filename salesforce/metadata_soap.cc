@@ -40,6 +40,17 @@ bool HasElementChildren(pugi::xml_node n) {
   return false;
 }
 
+// Error {extendedErrorDetails*, fields*, message, statusCode} of a Save/Upsert/DeleteResult.
+std::vector<ErrorItem> ReadErrors(pugi::xml_node result) {
+  std::vector<ErrorItem> errors;
+  for (auto err : Children(result, "errors")) {
+    ErrorItem item{Text(err, "statusCode"), Text(err, "message"), {}};
+    for (auto f : Children(err, "fields")) item.fields.emplace_back(f.text().get());
+    errors.push_back(std::move(item));
+  }
+  return errors;
+}
+
 ApiError XmlError(std::string message) {
   return MakeError(ErrorKind::kDecode, std::move(message), "Metadata API response");
 }
@@ -250,6 +261,15 @@ std::string BuildUpsertSharingRulesEnvelope(std::string_view session_id,
   return Save(doc);
 }
 
+std::string BuildDeleteMetadataEnvelope(std::string_view session_id, std::string_view type,
+                                        std::span<const std::string> full_names) {
+  pugi::xml_document doc;
+  auto op = StartEnvelope(doc, session_id).append_child("met:deleteMetadata");
+  AddText(op, "type", type);
+  for (const auto& name : full_names) AddText(op, "fullNames", name);
+  return Save(doc);
+}
+
 std::optional<ApiError> ParseSoapFault(int http_status, std::string_view body) {
   pugi::xml_document doc;
   auto soap_body = LoadBody(doc, body);
@@ -309,14 +329,28 @@ tl::expected<std::vector<UpsertResult>, ApiError> ParseUpsertMetadataResponse(
     r.full_name = Text(result, "fullName");
     r.success = Text(result, "success") == "true";
     r.created = Text(result, "created") == "true";
-    for (auto err : Children(result, "errors")) {
-      ErrorItem item{Text(err, "statusCode"), Text(err, "message"), {}};
-      for (auto f : Children(err, "fields")) item.fields.emplace_back(f.text().get());
-      r.errors.push_back(std::move(item));
-    }
+    r.errors = ReadErrors(result);
     out.push_back(std::move(r));
   }
   if (out.empty()) return tl::unexpected(XmlError("upsertMetadataResponse without result"));
+  return out;
+}
+
+tl::expected<std::vector<DeleteResult>, ApiError> ParseDeleteMetadataResponse(
+    std::string_view body) {
+  if (auto fault = ParseSoapFault(0, body)) return tl::unexpected(*fault);
+  pugi::xml_document doc;
+  auto soap_body = LoadBody(doc, body);
+  if (!soap_body) return tl::unexpected(soap_body.error());
+  auto response = Child(*soap_body, "deleteMetadataResponse");
+  if (!response) return tl::unexpected(XmlError("no deleteMetadataResponse"));
+  std::vector<DeleteResult> out;
+  for (auto result : Children(response, "result")) {
+    out.push_back({.full_name = Text(result, "fullName"),
+                   .success = Text(result, "success") == "true",
+                   .errors = ReadErrors(result)});
+  }
+  if (out.empty()) return tl::unexpected(XmlError("deleteMetadataResponse without result"));
   return out;
 }
 

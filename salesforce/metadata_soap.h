@@ -1,7 +1,8 @@
 #pragma once
 // Metadata API over SOAP (POST https://<instance>/services/Soap/m/<ver>, Content-Type
 // text/xml; charset=UTF-8, SOAPAction: ""; WIRE.md §7): envelopes for readMetadata and
-// upsertMetadata of SharingRules and parsers for their responses and for SOAP faults.
+// upsertMetadata of SharingRules and deleteMetadata, and parsers for their responses and
+// for SOAP faults.
 // Envelopes carry the session id (a secret): never log them.
 
 #include <span>
@@ -22,6 +23,10 @@ std::string BuildReadMetadataEnvelope(std::string_view session_id, std::string_v
                                       std::span<const std::string> full_names);
 std::string BuildUpsertSharingRulesEnvelope(std::string_view session_id,
                                             std::span<const SharingRules> rules);
+/// deleteMetadata(type, fullNames[]): all components of one type (Metadata API Developer
+/// Guide, deleteMetadata()).
+std::string BuildDeleteMetadataEnvelope(std::string_view session_id, std::string_view type,
+                                        std::span<const std::string> full_names);
 
 /// A SOAP fault in `body` as kSalesforce (error_code from the detail's exceptionCode or
 /// the faultcode without prefix, e.g. INVALID_SESSION_ID); nullopt when there is none.
@@ -41,6 +46,15 @@ struct UpsertResult {
   std::vector<ErrorItem> errors;
 };
 tl::expected<std::vector<UpsertResult>, ApiError> ParseUpsertMetadataResponse(
+    std::string_view body);
+
+/// DeleteResult {errors*, fullName, success} (Metadata API Developer Guide, DeleteResult).
+struct DeleteResult {
+  std::string full_name;
+  bool success = false;
+  std::vector<ErrorItem> errors;
+};
+tl::expected<std::vector<DeleteResult>, ApiError> ParseDeleteMetadataResponse(
     std::string_view body);
 
 /// A source-format file (<SharingRules xmlns=...> root, as retrieved into

@@ -61,4 +61,15 @@ struct SharingRules {
   std::vector<std::pair<std::string, std::string>> other_rules;
 };
 
+/// The Metadata API type of one rule, for deleteMetadata: "SharingCriteriaRule" or
+/// "SharingOwnerRule" (Metadata API Developer Guide, SharingRules: "In API version 33.0 and
+/// later, use SharingCriteriaRule, SharingOwnerRule ..."), and its fullName there,
+/// "Account.Rule_Name" (the member form of that page's sample package.xml).
+inline std::string SharingRuleMetadataType(SharingRule::Type type) {
+  return type == SharingRule::Type::kCriteria ? "SharingCriteriaRule" : "SharingOwnerRule";
+}
+inline std::string SharingRuleFullName(const std::string& object, const std::string& rule) {
+  return object + "." + rule;
+}
+
 }  // namespace sfwarden::salesforce

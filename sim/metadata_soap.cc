@@ -1,5 +1,6 @@
 #include "sim/metadata_soap.h"
 
+#include <algorithm>
 #include <pugixml.hpp>
 #include <sstream>
 #include <variant>
@@ -252,6 +253,57 @@ Response Upsert(SimState& state, const std::string& actor, pugi::xml_node op) {
   }
   return Xml(200, doc);
 }
+
+// deleteMetadata(type, fullNames[]) -> deleteMetadataResponse/result* (DeleteResult
+// {errors*, fullName, success}; Metadata API Developer Guide, deleteMetadata() and
+// DeleteResult; jsforce metadata.ts sends {type, fullNames}). Sharing rules are deleted
+// one by one as SharingCriteriaRule / SharingOwnerRule with fullName "Object.Rule_Name"
+// (the package.xml member form of the SharingRules page's sample manifest). A name that
+// does not exist fails with INVALID_CROSS_REFERENCE_KEY "... no <Type> named <name>
+// found" (the shape reported in certinia/apex-mdapi#86; exact wording UNCONFIRMED).
+Response Delete(SimState& state, const std::string& actor, pugi::xml_node op) {
+  pugi::xml_document doc;
+  auto response = Envelope(doc, false).append_child("deleteMetadataResponse");
+  Changes changes(state, actor);
+  const std::string type = Text(op, "type");
+  const bool criteria = type == "SharingCriteriaRule";
+  for (auto name : Children(op, "fullNames")) {
+    const std::string full_name = name.text().as_string();
+    auto result = response.append_child("result");
+    std::string error, code = "INVALID_CROSS_REFERENCE_KEY";
+    const auto dot = full_name.find('.');
+    if (!criteria && type != "SharingOwnerRule") {
+      error =
+          "sfsim supports deleteMetadata only for SharingCriteriaRule and SharingOwnerRule, "
+          "not " +
+          type;
+      code = "FIELD_INTEGRITY_EXCEPTION";
+    } else if (dot == std::string::npos) {
+      error = "In field: fullName - no " + type + " named " + full_name + " found";
+    } else {
+      const std::string object = full_name.substr(0, dot), rule = full_name.substr(dot + 1);
+      auto& rules = state.org.sharing_rules[object];
+      const auto kind = criteria ? SharingRule::Kind::kCriteria : SharingRule::Kind::kOwner;
+      auto it = std::find_if(rules.begin(), rules.end(), [&](const SharingRule& r) {
+        return r.kind == kind && r.full_name == rule;
+      });
+      if (it == rules.end()) {
+        error = "In field: fullName - no " + type + " named " + full_name + " found";
+      } else {
+        rules.erase(it);
+        changes.AuditSharingRule("deleteSharingRule", object, rule, "Deleted");
+      }
+    }
+    if (!error.empty()) {
+      auto errors = result.append_child("errors");
+      Add(errors, "message", error);
+      Add(errors, "statusCode", code);
+    }
+    Add(result, "fullName", full_name);
+    Add(result, "success", error.empty() ? "true" : "false");
+  }
+  return Xml(200, doc);
+}
 }  // namespace
 
 Response HandleMetadataSoap(SimState& state, const Request& request) {
@@ -277,6 +329,7 @@ Response HandleMetadataSoap(SimState& state, const Request& request) {
   state.usage.Count(now, "SOAP metadata " + name, session->user_id, session->app_name);
   if (name == "readMetadata") return Read(state, op);
   if (name == "upsertMetadata") return Upsert(state, session->user_id, op);
+  if (name == "deleteMetadata") return Delete(state, session->user_id, op);
   return Fault("soapenv:Client",
                "No operation available for request {" + std::string(kMetadataNs) + "}" + name);
 }

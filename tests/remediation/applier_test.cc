@@ -460,20 +460,96 @@ TEST(RollbackTest, UpdateWritesThePreviousValuesBack) {
   EXPECT_EQ(plan->steps[0].replaces["PermissionsEdit"], true);
 }
 
-TEST(RollbackTest, OnlyDoneEntriesRollBackAndACreatedRuleCannot) {
+TEST(RollbackTest, OnlyDoneEntriesRollBack) {
   JournalEntry entry = DoneEntry(PlanFor(WithoutSetAssignment()));
   entry.state = JournalState::kSent;
-  EXPECT_FALSE(PlanRollback(entry, Snapshot()).has_value());
+  auto plan = PlanRollback(entry, Snapshot());
+  ASSERT_FALSE(plan.has_value());
+  EXPECT_THAT(plan.error(), HasSubstr("only done entries roll back"));
+}
 
+// The journal of an upsert that created the declared rule (it was missing).
+MemoryJournal RuleCreated(FakeWriteApi& api) {
   auto missing_rule = Snapshot();
   missing_rule.sharing_rules[0].criteria_rules.clear();
-  FakeWriteApi api;
   api.sharing_rules = missing_rule.sharing_rules;
   MemoryJournal journal;
   RunSync(Apply(api, PlanFor(missing_rule), journal));
-  auto plan = PlanRollback(journal.entries().at(0), Snapshot());
-  ASSERT_FALSE(plan.has_value());
-  EXPECT_THAT(plan.error(), HasSubstr("deleteMetadata"));
+  EXPECT_EQ(journal.entries().at(0).state, JournalState::kDone);
+  return journal;
+}
+
+TEST(RollbackTest, CreatedSharingRuleIsDeletedAndThatDeletionRollsBackToAnUpsert) {
+  FakeWriteApi api;
+  MemoryJournal journal = RuleCreated(api);
+  const JournalEntry created = journal.entries().at(0);
+  const auto now = Snapshot();  // the rule as created
+  api.sharing_rules = now.sharing_rules;
+
+  auto result = RunSync(Rollback(api, journal, created.id, now));
+
+  ASSERT_TRUE(result.has_value()) << result.error();
+  ASSERT_EQ(result->steps.size(), 1u);
+  EXPECT_EQ(result->steps[0].outcome, StepOutcome::kDone);
+  const auto& call = api.calls().back();
+  EXPECT_EQ(call.kind, "delete_metadata");
+  EXPECT_EQ(call.type, "SharingCriteriaRule");
+  EXPECT_EQ(call.ids, std::vector<std::string>{"Account.Send_to_HubSpot"});
+  ASSERT_EQ(journal.entries().size(), 2u);
+  const JournalEntry deletion = journal.entries()[1];
+  EXPECT_EQ(deletion.action, "delete_metadata");
+  EXPECT_EQ(deletion.rollback_of, created.id);
+  EXPECT_EQ(deletion.state, JournalState::kDone);
+  EXPECT_EQ(json::parse(deletion.before_json), SharingRulesToJson(now.sharing_rules[0]));
+  EXPECT_EQ(journal.entries()[0].state, JournalState::kRolledBack);
+
+  // Reconcile finds the deletion in effect only once the rule is gone.
+  auto gone = Snapshot();
+  gone.sharing_rules[0].criteria_rules.clear();
+  JournalEntry pending = deletion;
+  pending.state = JournalState::kSent;
+  EXPECT_EQ(Reconcile(std::span(&pending, 1), gone).at(0).state, JournalState::kDone);
+  EXPECT_EQ(Reconcile(std::span(&pending, 1), now).at(0).state, JournalState::kFailed);
+
+  // Rolling the deletion back upserts the rule exactly as it was deleted.
+  auto undo = PlanRollback(deletion, gone);
+  ASSERT_TRUE(undo.has_value()) << undo.error();
+  ASSERT_EQ(undo->steps.size(), 1u);
+  EXPECT_EQ(undo->steps[0].action, StepAction::kUpsertSharingRules);
+  EXPECT_EQ(undo->steps[0].sharing_rules->criteria_rules, now.sharing_rules[0].criteria_rules);
+  EXPECT_THAT(PlanRollback(deletion, now).error(), HasSubstr("nothing to undo"));
+}
+
+TEST(RollbackTest, CreatedRuleAlreadyGoneIsNothingToUndoAndAGoneAnswerIsDone) {
+  FakeWriteApi api;
+  MemoryJournal journal = RuleCreated(api);
+  auto gone = Snapshot();
+  gone.sharing_rules[0].criteria_rules.clear();
+  EXPECT_THAT(PlanRollback(journal.entries().at(0), gone).error(), HasSubstr("nothing to undo"));
+
+  // Deleted by someone between the read and the call: the state wanted.
+  api.delete_results["Account.Send_to_HubSpot"] = {
+      .full_name = "Account.Send_to_HubSpot",
+      .success = false,
+      .errors = {{.error_code = "INVALID_CROSS_REFERENCE_KEY", .message = "no such rule"}}};
+  auto result = RunSync(Rollback(api, journal, journal.entries().at(0).id, Snapshot()));
+  ASSERT_TRUE(result.has_value()) << result.error();
+  EXPECT_EQ(result->steps[0].outcome, StepOutcome::kDone);
+  EXPECT_THAT(result->steps[0].detail, HasSubstr("already gone"));
+}
+
+TEST(RollbackTest, RefusedRuleDeletionFailsAndLeavesTheEntryDone) {
+  FakeWriteApi api;
+  MemoryJournal journal = RuleCreated(api);
+  api.delete_results["Account.Send_to_HubSpot"] = {
+      .full_name = "Account.Send_to_HubSpot",
+      .success = false,
+      .errors = {{.error_code = "INSUFFICIENT_ACCESS", .message = "no"}}};
+  auto result = RunSync(Rollback(api, journal, journal.entries().at(0).id, Snapshot()));
+  ASSERT_TRUE(result.has_value()) << result.error();
+  EXPECT_EQ(result->steps[0].outcome, StepOutcome::kFailed);
+  EXPECT_EQ(journal.entries()[1].state, JournalState::kFailed);
+  EXPECT_EQ(journal.entries()[0].state, JournalState::kDone);
 }
 
 TEST(RollbackTest, RollbackIsJournaledWithRollbackOfAndMarksTheOriginal) {

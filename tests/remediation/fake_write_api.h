@@ -8,6 +8,7 @@
 #include <deque>
 #include <exception>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,9 +19,12 @@
 namespace sfwarden::remediation::testing {
 
 struct WriteCall {
-  std::string kind;  // "create", "update", "delete", "read_sharing_rules", "upsert"
-  std::vector<nlohmann::json> records;          // create/update
-  std::vector<std::string> ids;                 // delete; read_sharing_rules: objects
+  /// "create", "update", "delete", "read_sharing_rules", "upsert", "delete_metadata"
+  std::string kind;
+  std::vector<nlohmann::json> records;  // create/update
+  /// delete; read_sharing_rules: objects; delete_metadata: fullNames (type in `type`)
+  std::vector<std::string> ids;
+  std::string type;                             // delete_metadata
   std::vector<salesforce::SharingRules> rules;  // upsert
   bool all_or_none = true;
 };
@@ -34,6 +38,8 @@ class FakeWriteApi : public salesforce::Api {
   std::vector<salesforce::SharingRules> sharing_rules;
   std::optional<salesforce::ApiError> read_error, upsert_error;
   std::vector<salesforce::UpsertResult> upsert_results;  // empty: success for each
+  /// deleteMetadata answers by fullName; a name not listed succeeds.
+  std::map<std::string, salesforce::DeleteResult> delete_results;
 
   /// Called with each write call as it arrives (before its answer).
   std::function<void(const WriteCall&)> on_call;
@@ -104,6 +110,20 @@ class FakeWriteApi : public salesforce::Api {
     if (!upsert_results.empty()) co_return upsert_results;
     std::vector<salesforce::UpsertResult> out;
     for (const auto& r : rules) out.push_back({.full_name = r.object, .success = true});
+    co_return out;
+  }
+
+  boost::asio::awaitable<tl::expected<std::vector<salesforce::DeleteResult>, salesforce::ApiError>>
+  DeleteMetadata(std::string type, std::vector<std::string> full_names) override {
+    calls_.push_back({.kind = "delete_metadata", .ids = full_names, .type = type});
+    if (on_call) on_call(calls_.back());
+    std::vector<salesforce::DeleteResult> out;
+    for (const auto& name : full_names) {
+      auto it = delete_results.find(name);
+      out.push_back(it != delete_results.end()
+                        ? it->second
+                        : salesforce::DeleteResult{.full_name = name, .success = true});
+    }
     co_return out;
   }
 

@@ -89,6 +89,53 @@ TEST_F(MetadataSoapTest, InvalidInputIsAnUnsuccessfulResult) {
   EXPECT_EQ(f_.org().sharing_rules["Account"].size(), 1u);
 }
 
+TEST_F(MetadataSoapTest, DeleteMetadataRemovesARuleByTypeAndObjectDotNameWithAudit) {
+  SharingRule owners;
+  owners.kind = SharingRule::Kind::kOwner;
+  owners.full_name = "Owners";
+  f_.org().sharing_rules["Account"].push_back(owners);
+  const size_t audits = f_.org().table("SetupAuditTrail").rows.size();
+  const auto now = f_.org().Now();
+  const auto calls = f_.sim->state().usage.Used(now);
+  // A criteria rule by the owner type is not found; then the criteria rule by its type.
+  auto r = Soap(
+      "<met:deleteMetadata><met:type>SharingOwnerRule</met:type>"
+      "<met:fullNames>Account.Share_It</met:fullNames></met:deleteMetadata>");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_NE(r.body.find("<statusCode>INVALID_CROSS_REFERENCE_KEY</statusCode>"), std::string::npos)
+      << r.body;
+  EXPECT_NE(r.body.find("<success>false</success>"), std::string::npos);
+  r = Soap(
+      "<met:deleteMetadata><met:type>SharingCriteriaRule</met:type>"
+      "<met:fullNames>Account.Share_It</met:fullNames></met:deleteMetadata>");
+  ASSERT_EQ(r.status, 200) << r.body;
+  pugi::xml_document doc;
+  ASSERT_TRUE(doc.load_string(r.body.c_str()));
+  auto result = doc.child("soapenv:Envelope")
+                    .child("soapenv:Body")
+                    .child("deleteMetadataResponse")
+                    .child("result");
+  EXPECT_STREQ(result.child_value("fullName"), "Account.Share_It");
+  EXPECT_STREQ(result.child_value("success"), "true");
+  EXPECT_TRUE(result.child("errors").empty());
+
+  const auto& rules = f_.org().sharing_rules["Account"];
+  ASSERT_EQ(rules.size(), 1u);  // the owner rule stays
+  EXPECT_EQ(rules[0].full_name, "Owners");
+  const auto& rows = f_.org().table("SetupAuditTrail").rows;
+  ASSERT_EQ(rows.size(), audits + 1);  // only the deletion is audited
+  EXPECT_EQ(rows.back()["Action"], "deleteSharingRule");
+  EXPECT_EQ(rows.back()["Section"], "Sharing Rules");
+  EXPECT_EQ(rows.back()["CreatedById"], f_.UserId("admin@t.example"));
+  EXPECT_EQ(f_.sim->state().usage.Used(now), calls + 2);  // each call counts
+
+  r = Soap(
+      "<met:deleteMetadata><met:type>SharingCriteriaRule</met:type>"
+      "<met:fullNames>Account.Share_It</met:fullNames></met:deleteMetadata>");
+  EXPECT_NE(r.body.find("no SharingCriteriaRule named Account.Share_It found"), std::string::npos)
+      << r.body;
+}
+
 TEST_F(MetadataSoapTest, BadSessionIsHttp500Fault) {
   auto r = Soap("<met:readMetadata><met:type>SharingRules</met:type></met:readMetadata>", "bogus");
   EXPECT_EQ(r.status, 500);
