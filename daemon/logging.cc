@@ -1,6 +1,6 @@
 #include "daemon/logging.h"
 
-#include <spdlog/pattern_formatter.h>
+#include <spdlog/formatter.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -10,20 +10,25 @@
 namespace sfwarden::daemon {
 namespace {
 
+/// 2026-01-31T23:59:59.123Z (UTC, milliseconds).
+std::string Timestamp(const spdlog::details::log_msg& msg) {
+  using namespace std::chrono;
+  auto ms = duration_cast<milliseconds>(msg.time.time_since_epoch()).count();
+  std::time_t secs = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char ts[32];
+  std::strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%S", &tm);
+  return fmt::format("{}.{:03}Z", ts, ms % 1000);
+}
+
 /// One JSON object per line. The message goes through nlohmann so quotes,
 /// backslashes and control characters are escaped.
 class JsonFormatter final : public spdlog::formatter {
  public:
   void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override {
-    using namespace std::chrono;
-    auto ms = duration_cast<milliseconds>(msg.time.time_since_epoch()).count();
-    std::time_t secs = static_cast<std::time_t>(ms / 1000);
-    std::tm tm{};
-    gmtime_r(&secs, &tm);
-    char ts[32];
-    std::strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%S", &tm);
     nlohmann::ordered_json line;  // keeps ts, level, msg in that order
-    line["ts"] = fmt::format("{}.{:03}Z", ts, ms % 1000);
+    line["ts"] = Timestamp(msg);
     auto level = spdlog::level::to_string_view(msg.level);
     line["level"] = std::string(level.data(), level.size());
     line["msg"] = std::string(msg.payload.data(), msg.payload.size());
@@ -33,6 +38,24 @@ class JsonFormatter final : public spdlog::formatter {
   }
   std::unique_ptr<spdlog::formatter> clone() const override {
     return std::make_unique<JsonFormatter>();
+  }
+};
+
+/// "2026-01-31T23:59:59.123Z info msg", one line per message: control characters of the
+/// message become \xNN (LogSafe), whoever formatted it. Log messages quote usernames,
+/// IPs, error texts and alert summaries that come from Salesforce; escaping here, not at
+/// each call, means none of them can forge a line or send a terminal escape.
+class TextFormatter final : public spdlog::formatter {
+ public:
+  void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override {
+    auto level = spdlog::level::to_string_view(msg.level);
+    auto text =
+        fmt::format("{} {} {}\n", Timestamp(msg), std::string_view(level.data(), level.size()),
+                    LogSafe(std::string_view(msg.payload.data(), msg.payload.size())));
+    dest.append(text.data(), text.data() + text.size());
+  }
+  std::unique_ptr<spdlog::formatter> clone() const override {
+    return std::make_unique<TextFormatter>();
   }
 };
 
@@ -62,8 +85,7 @@ void ConfigureLogging(std::string_view level, std::string_view format) {
   if (format == "json") {
     logger->set_formatter(std::make_unique<JsonFormatter>());
   } else {
-    logger->set_formatter(std::make_unique<spdlog::pattern_formatter>(
-        "%Y-%m-%dT%H:%M:%S.%eZ %l %v", spdlog::pattern_time_type::utc));
+    logger->set_formatter(std::make_unique<TextFormatter>());
   }
   logger->set_level(ToSpdlog(level));
   logger->flush_on(spdlog::level::info);
