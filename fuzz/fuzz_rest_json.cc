@@ -23,11 +23,7 @@ namespace {
 
 namespace sf = sfwarden::salesforce;
 using sfwarden::fuzz::RequireOneLine;
-
-template <typename T>
-void RequireOneLineError(const tl::expected<T, sf::ApiError>& result) {
-  if (!result) RequireOneLine(result.error().ToString(), "ApiError::ToString()");
-}
+using sfwarden::fuzz::RequireOneLineError;
 
 void ReadRecord(const nlohmann::json& record) {
   (void)sf::FieldString(record, "CreatedBy.Username");

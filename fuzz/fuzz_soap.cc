@@ -18,11 +18,7 @@ namespace {
 
 namespace sf = sfwarden::salesforce;
 using sfwarden::fuzz::RequireOneLine;
-
-template <typename T>
-void RequireOneLineError(const tl::expected<T, sf::ApiError>& result) {
-  if (!result) RequireOneLine(result.error().ToString(), "ApiError::ToString()");
-}
+using sfwarden::fuzz::RequireOneLineError;
 
 void RequireWellFormedUpsert(const std::vector<sf::SharingRules>& rules) {
   const std::string envelope = sf::BuildUpsertSharingRulesEnvelope("session", rules);

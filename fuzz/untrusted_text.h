@@ -18,4 +18,10 @@ inline void RequireOneLine(std::string_view text, const char* what) {
   }
 }
 
+/// The same for the error of a decoder's result (tl::expected<T, salesforce::ApiError>).
+template <typename Result>
+void RequireOneLineError(const Result& result) {
+  if (!result) RequireOneLine(result.error().ToString(), "ApiError::ToString()");
+}
+
 }  // namespace sfwarden::fuzz
