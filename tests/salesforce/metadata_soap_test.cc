@@ -172,6 +172,31 @@ TEST(MetadataSoapTest, ParsesUpsertResponse) {
   EXPECT_EQ(failed->at(0).errors.at(0).fields, std::vector<std::string>{"sharedTo"});
 }
 
+TEST(MetadataSoapTest, DeleteMetadataEnvelopeAndResponse) {
+  std::vector<std::string> names = {"Account.Send_to_HubSpot", "Account.Old_Rule"};
+  pugi::xml_document doc;
+  const std::string envelope = BuildDeleteMetadataEnvelope(kSession, "SharingCriteriaRule", names);
+  ASSERT_TRUE(doc.load_string(envelope.c_str()));
+  EXPECT_EQ(Canonical(doc.document_element().child("soapenv:Body")),
+            "<Body><deleteMetadata><type>SharingCriteriaRule</type>"
+            "<fullNames>Account.Send_to_HubSpot</fullNames><fullNames>Account.Old_Rule</fullNames>"
+            "</deleteMetadata></Body>");
+  EXPECT_EQ(Canonical(doc.document_element().child("soapenv:Header")),
+            std::string("<Header><SessionHeader><sessionId>") + kSession +
+                "</sessionId></SessionHeader></Header>");
+
+  auto results = ParseDeleteMetadataResponse(
+      R"(<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns="http://soap.sforce.com/2006/04/metadata"><soapenv:Body><deleteMetadataResponse><result><fullName>Account.Send_to_HubSpot</fullName><success>true</success></result><result><errors><message>In field: fullName - no SharingCriteriaRule named Account.Old_Rule found</message><statusCode>INVALID_CROSS_REFERENCE_KEY</statusCode></errors><fullName>Account.Old_Rule</fullName><success>false</success></result></deleteMetadataResponse></soapenv:Body></soapenv:Envelope>)");
+  ASSERT_TRUE(results) << results.error();
+  ASSERT_EQ(results->size(), 2u);
+  EXPECT_TRUE(results->at(0).success);
+  EXPECT_EQ(results->at(1).full_name, "Account.Old_Rule");
+  EXPECT_FALSE(results->at(1).success);
+  EXPECT_EQ(results->at(1).errors.at(0).error_code, "INVALID_CROSS_REFERENCE_KEY");
+  EXPECT_FALSE(ParseDeleteMetadataResponse(
+      R"(<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body><deleteMetadataResponse/></soapenv:Body></soapenv:Envelope>)"));
+}
+
 TEST(MetadataSoapTest, ParsesFaults) {
   for (const char* file : {"soap-fault-invalid-session-id-metadata-ns.xml",
                            "soap-partner-fault-invalid-session-id.xml"}) {

@@ -550,6 +550,35 @@ TEST_F(SfsimIntegrationTest, SharingRulesReadAndUpsert) {
   EXPECT_EQ(reread->at(0).criteria_rules.at(0).access_level, "Read");
 }
 
+TEST_F(SfsimIntegrationTest, SharingRuleDeletedByTypeAndFullName) {
+  HttpTransport transport(ioc_, Options());
+  Client client(ioc_, transport, registry_, Config(AuthConfig::Flow::kClientCredentials));
+  const std::string name = SharingRuleFullName("Account", "Send_to_HubSpot");
+  // The wrong type does not find it; the right one deletes it; a second delete finds none.
+  auto wrong =
+      Run(client.DeleteMetadata(SharingRuleMetadataType(SharingRule::Type::kOwner), {name}));
+  ASSERT_TRUE(wrong) << wrong.error();
+  ASSERT_EQ(wrong->size(), 1u);
+  EXPECT_FALSE(wrong->at(0).success);
+  auto deleted =
+      Run(client.DeleteMetadata(SharingRuleMetadataType(SharingRule::Type::kCriteria), {name}));
+  ASSERT_TRUE(deleted) << deleted.error();
+  ASSERT_EQ(deleted->size(), 1u);
+  EXPECT_EQ(deleted->at(0).full_name, "Account.Send_to_HubSpot");
+  EXPECT_TRUE(deleted->at(0).success);
+  EXPECT_TRUE(deleted->at(0).errors.empty());
+  auto reread = Run(client.ReadSharingRules({"Account"}));
+  ASSERT_TRUE(reread) << reread.error();
+  ASSERT_EQ(reread->size(), 1u);
+  EXPECT_TRUE(reread->at(0).criteria_rules.empty());
+  auto again = Run(client.DeleteMetadata("SharingCriteriaRule", {name}));
+  ASSERT_TRUE(again) << again.error();
+  ASSERT_EQ(again->size(), 1u);
+  EXPECT_FALSE(again->at(0).success);
+  ASSERT_EQ(again->at(0).errors.size(), 1u);
+  EXPECT_EQ(again->at(0).errors[0].error_code, "INVALID_CROSS_REFERENCE_KEY");
+}
+
 TEST_F(SfsimIntegrationTest, EveryInjectedFaultEndsInARetryOrATypedError) {
   struct Case {
     const char* name;
