@@ -1,5 +1,7 @@
 #include "sim/faults.h"
 
+#include <algorithm>
+#include <string_view>
 #include <variant>
 
 namespace sfwarden::sim {
@@ -59,35 +61,64 @@ nlohmann::json Faults::List() const {
   return out;
 }
 
-Response Faults::StatusReply(const FaultRule& rule) {
-  // Bodies: 401 and 403 are the real/composed payloads [WIRE.md §3]; 500/503 texts are
-  // UNCONFIRMED (Salesforce's 500 carries an ErrorId).
+namespace {
+
+bool IsSoap(const Request& request) { return request.Path().rfind("/services/Soap/", 0) == 0; }
+
+// A Metadata API fault: HTTP 500 with a soapenv:Fault, as sim/metadata_soap.cc answers
+// (shape of soap-fault-invalid-session-id-metadata-ns.xml in the wire reference).
+Response SoapFault(int status, std::string_view code, std::string_view message) {
   Response r;
+  r.status = status;
+  r.SetHeader("Content-Type", "text/xml;charset=UTF-8");
+  r.body = std::string(R"(<?xml version="1.0" encoding="UTF-8"?>)") +
+           R"(<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" )" +
+           R"(xmlns:sf="http://soap.sforce.com/2006/04/metadata"><soapenv:Body><soapenv:Fault>)" +
+           "<faultcode>sf:" + std::string(code) + "</faultcode><faultstring>" + std::string(code) +
+           ": " + std::string(message) + "</faultstring></soapenv:Fault></soapenv:Body>" +
+           "</soapenv:Envelope>";
+  return r;
+}
+
+}  // namespace
+
+Response Faults::StatusReply(const FaultRule& rule, const Request& request) {
+  // Bodies: 401 and 403 are the real/composed payloads [WIRE.md §3]; 500/503 texts are
+  // UNCONFIRMED (Salesforce's 500 carries an ErrorId). On the SOAP endpoint Salesforce
+  // answers a session or limit error with a SOAP fault over HTTP 500, not with the REST
+  // status (sim/metadata_soap.h); other statuses keep their code with a fault body.
+  Response r;
+  const bool soap = IsSoap(request);
   switch (rule.status) {
     case 401:
-      r = ErrorResponse(401, "INVALID_SESSION_ID", "Session expired or invalid");
+      r = soap ? SoapFault(500, "INVALID_SESSION_ID", "Invalid Session ID found in SessionHeader")
+               : ErrorResponse(401, "INVALID_SESSION_ID", "Session expired or invalid");
       break;
     case 403:
-      r = ErrorResponse(403, "REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded.");
+      r = soap ? SoapFault(500, "REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded.")
+               : ErrorResponse(403, "REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded.");
       break;
     case 503:
-      r = ErrorResponse(503, "SERVER_UNAVAILABLE",
-                        "Server is temporarily unavailable. Please try again later.");
+      r = soap ? SoapFault(503, "SERVER_UNAVAILABLE", "Server is temporarily unavailable.")
+               : ErrorResponse(503, "SERVER_UNAVAILABLE",
+                               "Server is temporarily unavailable. Please try again later.");
       break;
     case 500:
-      r = ErrorResponse(500, "UNKNOWN_EXCEPTION",
-                        "An unexpected error occurred. Please include this ErrorId if you contact "
-                        "support: 1234567890-12345 (-123456789)");
+      r = soap ? SoapFault(500, "UNKNOWN_EXCEPTION", "An unexpected error occurred.")
+               : ErrorResponse(500, "UNKNOWN_EXCEPTION",
+                               "An unexpected error occurred. Please include this ErrorId if "
+                               "you contact support: 1234567890-12345 (-123456789)");
       break;
     default:
-      r = ErrorResponse(rule.status, "UNKNOWN_EXCEPTION", "sfsim injected fault");
+      r = soap ? SoapFault(rule.status, "UNKNOWN_EXCEPTION", "sfsim injected fault")
+               : ErrorResponse(rule.status, "UNKNOWN_EXCEPTION", "sfsim injected fault");
       break;
   }
   r.delay_ms = rule.delay_ms;
   return r;
 }
 
-void Faults::Apply(const FaultRule& rule, Response& response) {
+void Faults::Apply(const FaultRule& rule, const Request& request, Response& response) {
   response.delay_ms = rule.delay_ms;
   if (rule.kind == "close") {
     response.close_after_body_bytes = std::min(*rule.bytes, response.body.size());
@@ -95,7 +126,10 @@ void Faults::Apply(const FaultRule& rule, Response& response) {
     response.body.resize(
         std::min(rule.bytes.value_or(response.body.size() / 2), response.body.size()));
   } else if (rule.kind == "malformed") {
-    response.body = "{\"totalSize\": 1, \"done\": true, \"records\": [ {\"attributes\" <html>";
+    response.body =
+        IsSoap(request)
+            ? R"(<?xml version="1.0"?><soapenv:Envelope><soapenv:Body><readMeta)"
+            : "{\"totalSize\": 1, \"done\": true, \"records\": [ {\"attributes\" <html>";
   }
 }
 

@@ -16,11 +16,13 @@ struct FaultRule {
   std::string path_prefix;  // "" = any (never matches /__sim/)
   int remaining = 1;        // requests left to hit
   // "status": answer `status` with Salesforce's error body for it (500, 503, 401 expired
-  //           session, 403 limit exceeded) without handling the request;
+  //           session, 403 limit exceeded) without handling the request; on the Metadata
+  //           SOAP endpoint a SOAP fault (HTTP 500) with the matching faultcode instead;
   // "delay": handle normally, answer after delay_ms;
   // "close": send headers and `bytes` body bytes, then close the connection;
   // "truncate": a complete HTTP reply whose body is cut to `bytes` (default: half);
-  // "malformed": a complete reply whose body is not valid JSON.
+  // "malformed": a complete reply whose body is not valid JSON (on the SOAP endpoint: not
+  //              well-formed XML).
   std::string kind = "status";
   int status = 500;
   int delay_ms = 0;
@@ -39,10 +41,10 @@ class Faults {
   void Clear() { rules_.clear(); }
   nlohmann::json List() const;
 
-  /// The immediate reply for a "status" fault.
-  static Response StatusReply(const FaultRule& rule);
-  /// Applies delay/close/truncate/malformed to a normal reply.
-  static void Apply(const FaultRule& rule, Response& response);
+  /// The immediate reply for a "status" fault to `request`.
+  static Response StatusReply(const FaultRule& rule, const Request& request);
+  /// Applies delay/close/truncate/malformed to the normal reply to `request`.
+  static void Apply(const FaultRule& rule, const Request& request, Response& response);
 
  private:
   std::deque<FaultRule> rules_;

@@ -19,9 +19,9 @@ Sim::Sim(std::unique_ptr<Org> org) : org_(std::move(org)), state_(*org_) {}
 Response Sim::Handle(const Request& request) {
   if (request.target.rfind("/__sim/", 0) == 0) return HandleControl(state_, request);
   std::optional<FaultRule> fault = state_.faults.Take(request);
-  if (fault && fault->kind == "status") return Faults::StatusReply(*fault);
+  if (fault && fault->kind == "status") return Faults::StatusReply(*fault, request);
   Response response = Route(request);
-  if (fault) Faults::Apply(*fault, response);
+  if (fault) Faults::Apply(*fault, request, response);
   return response;
 }
 
