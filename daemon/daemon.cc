@@ -316,6 +316,9 @@ int Daemon::Run() {
   if (web_security) {
     for (const auto& w : web_security->warnings()) spdlog::warn("{}", w.ToString());
   }
+  // A file-size limit (ulimit -f, systemd LimitFSIZE=) must show as a failed state-store
+  // write (EFBIG, reported and retried), not kill the daemon with SIGXFSZ's default action.
+  ::signal(SIGXFSZ, SIG_IGN);
   std::unique_ptr<StateStore> store;
   try {
     store = StateStore::Open(settings.state_dir);

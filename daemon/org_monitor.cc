@@ -1,5 +1,7 @@
 #include "daemon/org_monitor.h"
 
+#include <prometheus/counter.h>
+#include <prometheus/registry.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -113,7 +115,13 @@ struct OrgMonitor::Impl {
         baseline(BaselineFromConfig(org)),
         journal(st),
         timer(io),
-        rng(std::random_device{}()) {
+        rng(std::random_device{}()),
+        store_errors(prometheus::BuildCounter()
+                         .Name("sfwarden_state_store_errors_total")
+                         .Help("Writes to the state store that failed (disk full, file too "
+                               "large, read-only, I/O error); what they carried is read again")
+                         .Register(reg)
+                         .Add({{"org", org.name}})) {
     plan_input.configured = {org.poll.logins, org.poll.audit_trail,    org.poll.oauth_tokens,
                              org.poll.limits, org.poll.api_usage_logs, org.poll.full_reconcile};
     plan_input.budget = org.api_budget;
@@ -136,6 +144,8 @@ struct OrgMonitor::Impl {
                    NewObservations* fresh);
   void UpdateUserApiCalls();
   void InternalError(std::string_view where, const std::exception& e);
+  void StoreFailed(std::string_view what, const StateStoreError& e);
+  void StoreWorks();
   std::chrono::milliseconds Jitter(Duration d) {
     std::uniform_real_distribution<double> factor(0.9, 1.1);  // ±10 %
     return std::chrono::milliseconds(
@@ -159,6 +169,7 @@ struct OrgMonitor::Impl {
   asio::steady_timer timer;
   std::mt19937_64 rng;
   bool stopping = false;
+  prometheus::Counter& store_errors;  // kept across restarts of the monitor, like any counter
 
   std::unique_ptr<OrgMetrics> metrics;  // reset by Stop()
   std::unique_ptr<sf::HttpTransport> transport;
@@ -276,6 +287,13 @@ asio::awaitable<void> OrgMonitor::Impl::Run() {
       if (result) {
         try {
           HandlePoll(*result, due);
+          StoreWorks();
+        } catch (const StateStoreError& e) {
+          // Nothing of this poll counts as read: the in-memory cursors move only after the
+          // store took the rows (end of HandlePoll), so once writes work the next poll reads
+          // the same rows again and the store de-duplicates them by Id.
+          StoreFailed("poll results", e);
+          for (Source s : due) metrics->SourceRead(collectors::ToString(s), false, {});
         } catch (const std::exception& e) {
           InternalError("poll results", e);
         }
@@ -327,16 +345,28 @@ asio::awaitable<bool> OrgMonitor::Impl::ReadPermissionsOnce(std::string_view tri
   ReportOutcome("permissions", std::nullopt, took);
   try {
     HandleSnapshot(*snapshot, trigger);
+  } catch (const StateStoreError& e) {
+    StoreFailed("the permission state", e);
+    metrics->SourceRead("permissions", false, took);
+    co_return false;  // read again (with backoff) once the store takes it
   } catch (const std::exception& e) {
     InternalError("permission results", e);
     co_return false;
   }
   try {
     co_await Enforce(*snapshot);
+  } catch (const StateStoreError& e) {
+    if (stopping) co_return false;
+    // The journal could not take an entry (or its mark): the applier stopped before
+    // sending anything unjournaled. Read and enforce again with backoff rather than wait
+    // for the next audit entry or full reconcile.
+    StoreFailed("the remediation journal", e);
+    co_return false;
   } catch (const std::exception& e) {
     if (stopping) co_return false;
-    InternalError("enforcement", e);  // a journal (state store) failure stops the writes
+    InternalError("enforcement", e);
   }
+  StoreWorks();
   co_return !stopping;
 }
 
@@ -828,6 +858,25 @@ void OrgMonitor::Impl::UpdateUserApiCalls() {
   auto now = std::chrono::system_clock::now();
   metrics->UserApiCalls(store.ApiCallsByUser(org.name, UtcDay(now)),
                         store.ApiCallsByUser(org.name, UtcDay(now - std::chrono::hours(24))));
+}
+
+void OrgMonitor::Impl::StoreFailed(std::string_view what, const StateStoreError& e) {
+  store_errors.Increment();
+  // Once per distinct error (it names the database, errno and statement): a full disk
+  // must not flood the log it may share.
+  auto& last = last_error["state_store"];
+  if (last != e.what()) {
+    spdlog::error("org {}: could not save {} to the state store, will read it again: {}",
+                  org.name, what, e.what());
+  }
+  last = e.what();
+}
+
+void OrgMonitor::Impl::StoreWorks() {
+  auto it = last_error.find("state_store");
+  if (it == last_error.end() || it->second.empty()) return;
+  spdlog::info("org {}: the state store takes writes again", org.name);
+  it->second.clear();
 }
 
 void OrgMonitor::Impl::InternalError(std::string_view where, const std::exception& e) {

@@ -2,6 +2,10 @@
 
 #include <sqlite3.h>
 
+#include <cerrno>
+#include <cstring>
+#include <string>
+
 namespace sfwarden::daemon::detail {
 
 namespace {
@@ -21,12 +25,27 @@ void SqliteCloser::operator()(sqlite3* db) const { sqlite3_close_v2(db); }
 
 void Check(sqlite3* db, int rc, std::string_view what) {
   if (rc == SQLITE_OK || rc == SQLITE_ROW || rc == SQLITE_DONE) return;
+  const int errno_now = errno;  // the failed system call's, if SQLite did not record it
   const char* file = db ? sqlite3_db_filename(db, "main") : nullptr;
   const char* detail = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
   std::string message = "state database '";
   message += file && *file ? file : "?";
   message += "': ";
   message += detail;
+  // The operating system's errno says why a write failed: disk full (ENOSPC), file too
+  // large (EFBIG), read-only file system (EROFS), permission denied. SQLite's own text
+  // ("disk I/O error") does not.
+  const int primary = rc & 0xff;
+  if (db && (primary == SQLITE_IOERR || primary == SQLITE_FULL || primary == SQLITE_CANTOPEN ||
+             primary == SQLITE_READONLY)) {
+    int err = sqlite3_system_errno(db);
+    if (err == 0) err = errno_now;
+    if (err != 0) {
+      message += ": ";
+      message += std::strerror(err);
+      message += " (errno " + std::to_string(err) + ")";
+    }
+  }
   message += " (while ";
   message += what;
   message += ")";
