@@ -379,6 +379,40 @@ TEST_F(RemediationTest, RollbackRestoresThePreviousValue) {
   EXPECT_EQ(plan[0]["drift"][0]["kind"], Changes()[3].kind);
 }
 
+// The rule sfwarden recreated did not exist before: its rollback deletes it again
+// (Metadata API deleteMetadata), journaled like any write.
+TEST_F(RemediationTest, RollbackOfARecreatedSharingRuleDeletesIt) {
+  WriteConfig(OrgConfig(SimUrl(sim_port_)));
+  auto sfwarden = StartSfwarden();
+  WaitForStart();
+  Act(R"("action": "delete_sharing_rule", "object": "Account", "name": "Send_to_HubSpot")");
+  WaitForValue("sfwarden_remediations_total", Done("sharing_rule_missing"), 1);
+  WaitForValue("sfwarden_drift_items", L("sharing_rule_missing", ""), 0);
+  EXPECT_THAT(sfwarden->Stderr(), HasSubstr("drift sharing_rule_missing"));
+  sfwarden->Signal(SIGTERM);
+  ASSERT_TRUE(sfwarden->Wait(15s).has_value());
+
+  auto journal = Journal();
+  ASSERT_EQ(journal.size(), 1u) << journal.dump(2);
+  EXPECT_EQ(journal[0]["action"], "upsert");
+  EXPECT_EQ(journal[0]["state"], "done");
+  const std::string id = std::to_string(journal[0]["id"].get<int>());
+  auto r = RunSfwarden({"rollback", id, "--yes"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("SharingCriteriaRule"));
+
+  journal = Journal();
+  ASSERT_EQ(journal.size(), 2u) << journal.dump(2);
+  EXPECT_EQ(journal[0]["state"], "rolled_back");
+  EXPECT_EQ(journal[1]["action"], "delete_metadata");
+  EXPECT_EQ(journal[1]["rollback_of"], journal[0]["id"]);
+  EXPECT_EQ(journal[1]["state"], "done") << journal.dump(2);
+  auto [code, plan] = Plan();  // the rule is gone again, as the other admin left it
+  EXPECT_EQ(code, 2);
+  ASSERT_EQ(plan[0]["drift"].size(), 1u) << plan.dump(2);
+  EXPECT_EQ(plan[0]["drift"][0]["kind"], "sharing_rule_missing");
+}
+
 TEST_F(RemediationTest, ApplyRefusesBesideARunningDaemon) {
   WriteConfig(OrgConfig(SimUrl(sim_port_), {.mode = "observe"}));
   auto sfwarden = StartSfwarden();
