@@ -74,6 +74,17 @@ CollectorFamilies::CollectorFamilies(prometheus::Registry& r)
       user_calls_previous_day(Gauge(r, "sfwarden_user_api_calls_previous_day",
                                     "API calls of the user on the previous UTC day, from "
                                     "ApiTotalUsage event log files.")),
+      user_calls_latest_hour(Gauge(r, "sfwarden_user_api_calls_latest_hour",
+                                   "API calls of the user in the newest hour an hourly "
+                                   "ApiTotalUsage event log file was taken for (all of that "
+                                   "hour's files so far; orgs with hourly logs only).")),
+      latest_hour_start(Gauge(r, "sfwarden_api_usage_latest_hour_timestamp_seconds",
+                              "Start of the hour sfwarden_user_api_calls_latest_hour "
+                              "covers.")),
+      activity_without_login(Counter(r, "sfwarden_user_api_activity_without_login_total",
+                                     "ApiTotalUsage log files (per user) with API calls of the "
+                                     "user that no login, OAuth token use or earlier activity "
+                                     "within 24 h before the period explains.")),
       log_files(Counter(r, "sfwarden_api_usage_log_files_total",
                         "ApiTotalUsage event log files taken, by interval.")),
       oauth_tokens(
@@ -122,6 +133,8 @@ OrgMetrics::OrgMetrics(CollectorFamilies& families, std::string org,
     Child(families_.last_login, {{"user", user}}).Set(static_cast<double>(ms) / 1000.0);
   }
   for (const auto& s : store.SeenIpSummaries(org_)) SeenIps(s.username, s.ips, s.countries);
+  // From 0, so that increase() sees the first occurrence.
+  for (const auto& user : usernames_) Child(families_.activity_without_login, {{"user", user}});
 }
 
 OrgMetrics::~OrgMetrics() {
@@ -220,6 +233,21 @@ void OrgMetrics::UserApiCalls(const std::map<std::string, std::int64_t>& today,
     Child(families_.user_calls_previous_day, {{"user", user}})
         .Set(p == previous_day.end() ? 0.0 : static_cast<double>(p->second));
   }
+}
+
+void OrgMetrics::UserApiCallsLatestHour(std::chrono::system_clock::time_point hour_start,
+                                        const std::map<std::string, std::int64_t>& calls) {
+  Child(families_.latest_hour_start, {})
+      .Set(std::chrono::duration<double>(hour_start.time_since_epoch()).count());
+  for (const auto& user : usernames_) {
+    auto it = calls.find(user);
+    Child(families_.user_calls_latest_hour, {{"user", user}})
+        .Set(it == calls.end() ? 0.0 : static_cast<double>(it->second));
+  }
+}
+
+void OrgMetrics::ActivityWithoutLogin(std::string_view username) {
+  Child(families_.activity_without_login, {{"user", std::string(username)}}).Increment();
 }
 
 void OrgMetrics::LogFileTaken(std::string_view interval) {

@@ -51,6 +51,9 @@ struct CollectorFamilies {
   prometheus::Family<prometheus::Gauge>& api_used_ratio;
   prometheus::Family<prometheus::Gauge>& user_calls_today;
   prometheus::Family<prometheus::Gauge>& user_calls_previous_day;
+  prometheus::Family<prometheus::Gauge>& user_calls_latest_hour;
+  prometheus::Family<prometheus::Gauge>& latest_hour_start;
+  prometheus::Family<prometheus::Counter>& activity_without_login;
   prometheus::Family<prometheus::Counter>& log_files;
   prometheus::Family<prometheus::Gauge>& oauth_tokens;
   prometheus::Family<prometheus::Counter>& oauth_tokens_issued;
@@ -95,6 +98,12 @@ class OrgMetrics {
   void Limits(const salesforce::Limits& limits);
   void UserApiCalls(const std::map<std::string, std::int64_t>& today,
                     const std::map<std::string, std::int64_t>& previous_day);
+  /// Calls per user in the newest hour an Hourly ApiTotalUsage file was taken for
+  /// (`hour_start`); nothing is exported for an org without hourly files.
+  void UserApiCallsLatestHour(std::chrono::system_clock::time_point hour_start,
+                              const std::map<std::string, std::int64_t>& calls);
+  /// One ActivityWithoutLoginObservation of `username`.
+  void ActivityWithoutLogin(std::string_view username);
   void LogFileTaken(std::string_view interval);
   void OAuthTokens(std::string_view username, std::int64_t count);
   void OAuthTokenIssued(std::string_view username);

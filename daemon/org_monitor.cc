@@ -14,6 +14,7 @@
 #include <set>
 #include <sstream>
 
+#include "collectors/activity_without_login.h"
 #include "collectors/permission_reader.h"
 #include "collectors/poll_cycle.h"
 #include "daemon/baseline_from_config.h"
@@ -47,6 +48,9 @@ std::size_t Index(Source s) { return static_cast<std::size_t>(s); }
 // The store's cursor for each source: the collector's Time as milliseconds since the epoch.
 constexpr std::array<const char*, 5> kCursorNames = {"logins", "audit_trail", "oauth_tokens",
                                                      "limits", "api_usage_logs"};
+// From when on the org's logins, tokens and usage logs have been read without a gap: the
+// "activity without login" rule judges no period whose window reaches back before it.
+constexpr const char* kEvidenceSinceCursor = "activity_evidence_since";
 
 std::string FormatCursor(collectors::Time t) {
   return std::to_string(t.time_since_epoch().count());
@@ -143,14 +147,19 @@ struct OrgMonitor::Impl {
   void RecordToken(const collectors::OAuthTokenObservation& token, bool may_be_issued,
                    NewObservations* fresh);
   void UpdateUserApiCalls();
+  void CheckActivityWithoutLogin(const collectors::EventLogFileResult& f, NewObservations& fresh);
   void InternalError(std::string_view where, const std::exception& e);
   void StoreFailed(std::string_view what, const StateStoreError& e);
   void StoreWorks();
-  std::chrono::milliseconds Jitter(Duration d) {
+  double JitterFactor() {
     std::uniform_real_distribution<double> factor(0.9, 1.1);  // ±10 %
-    return std::chrono::milliseconds(
-        static_cast<std::int64_t>(static_cast<double>(d.count()) * factor(rng)));
+    return factor(rng);
   }
+  static std::chrono::milliseconds Scaled(Duration d, double factor) {
+    return std::chrono::milliseconds(
+        static_cast<std::int64_t>(static_cast<double>(d.count()) * factor));
+  }
+  std::chrono::milliseconds Jitter(Duration d) { return Scaled(d, JitterFactor()); }
   Duration Interval(std::size_t i) const { return plan.intervals[i]; }
 
   asio::io_context& ioc;
@@ -273,9 +282,14 @@ asio::awaitable<void> OrgMonitor::Impl::Run() {
       if (next_due[Index(s)] <= now + Interval(Index(s)) / 10) due.push_back(s);
     }
     if (!due.empty()) {
+      // One jitter draw for all sources of this poll: sources with equal intervals stay
+      // due together, so a steady-state cycle remains one /composite plus /limits. A draw
+      // per source let them drift apart into two or three polls (bench/run measured 3-4
+      // calls per cycle).
+      const double factor = JitterFactor();
       for (Source s : due) {
         last_run[Index(s)] = now;
-        next_due[Index(s)] = now + Jitter(Interval(Index(s)));
+        next_due[Index(s)] = now + Scaled(Interval(Index(s)), factor);
       }
       std::optional<collectors::PollResult> result;
       try {
@@ -614,6 +628,14 @@ void OrgMonitor::Impl::HandlePoll(const collectors::PollResult& result,
     std::optional<std::string> cursor;
     if (ok(Source::kLogins) && result.cursors.logins) cursor = FormatCursor(*result.cursors.logins);
     auto flags = store.RecordLogins(org.name, records, cursor, now);
+    if (ok(Source::kLogins) && !store.GetCursor(org.name, kEvidenceSinceCursor)) {
+      // The first read covers LAST_N_DAYS:n, which starts at 00:00 UTC n days before
+      // today (SOQL and SOSL Reference, Date Formats and Date Literals).
+      auto day = std::chrono::floor<std::chrono::days>(now);
+      store.SetCursor(org.name, kEvidenceSinceCursor,
+                      FormatCursor(collectors::Time(day - std::chrono::days(
+                                                              target.initial_lookback_days))));
+    }
     bool any = false;
     for (std::size_t i = 0; i < flags.size(); ++i) {
       if (!flags[i]) continue;
@@ -695,6 +717,7 @@ void OrgMonitor::Impl::HandlePoll(const collectors::PollResult& result,
       if (store.RecordApiUsageFile(org.name, file, rows, FormatCursor(f.file.created_date), now)) {
         metrics->LogFileTaken(f.file.interval);
         fresh.api_usage.insert(fresh.api_usage.end(), f.usage.begin(), f.usage.end());
+        CheckActivityWithoutLogin(f, fresh);
       }
     }
     if (ok(Source::kApiUsageLogs) && result.cursors.event_log_files) {
@@ -739,7 +762,7 @@ void OrgMonitor::Impl::HandlePoll(const collectors::PollResult& result,
   metrics->ApiCalls("poll", result.api_calls);
 
   if (fresh.logins.empty() && fresh.audit.empty() && fresh.issued_tokens.empty() && !fresh.limits &&
-      fresh.api_usage.empty()) {
+      fresh.api_usage.empty() && fresh.activity_without_login.empty()) {
     return;
   }
   for (ObservationSink* sink : sinks) {
@@ -844,9 +867,10 @@ void OrgMonitor::Impl::Replan(SteadyTime now) {
                  plan.Describe(plan_input));
   }
   if (last_reconcile != SteadyTime{}) {
+    const double factor = JitterFactor();  // one draw, as in Run(): keeps polls together
     for (Source s : kSources) {
       if (last_run[Index(s)] != SteadyTime{}) {
-        next_due[Index(s)] = last_run[Index(s)] + Jitter(Interval(Index(s)));
+        next_due[Index(s)] = last_run[Index(s)] + Scaled(Interval(Index(s)), factor);
       }
     }
     next_reconcile = last_reconcile + Jitter(Interval(kFull));
@@ -858,6 +882,57 @@ void OrgMonitor::Impl::UpdateUserApiCalls() {
   auto now = std::chrono::system_clock::now();
   metrics->UserApiCalls(store.ApiCallsByUser(org.name, UtcDay(now)),
                         store.ApiCallsByUser(org.name, UtcDay(now - std::chrono::hours(24))));
+  if (auto hour = store.LatestHourApiCalls(org.name)) {
+    metrics->UserApiCallsLatestHour(hour->hour, hour->calls);
+  }
+}
+
+// The rule of collectors/activity_without_login.h, for each user with calls in a log file
+// just taken (the file's own rows are already stored; LastApiActivityBefore sees only
+// periods that ended by the file's start). A later file of the same hour is judged again:
+// the counter counts files, not hours.
+void OrgMonitor::Impl::CheckActivityWithoutLogin(const collectors::EventLogFileResult& f,
+                                                 NewObservations& fresh) {
+  auto since = ParseCursor(store.GetCursor(org.name, kEvidenceSinceCursor));
+  if (!since) return;  // logins not read yet: nothing can be judged
+  std::map<std::string, std::int64_t> calls;
+  for (const auto& u : f.usage) calls[u.username] += u.calls + u.calls_not_counted;
+  auto logins = store.LastSuccessfulLogins(org.name);
+  auto tokens = store.LastOAuthTokenUses(org.name);
+  const collectors::Time start = f.file.log_date;
+  for (const auto& [user, n] : calls) {
+    if (n <= 0) continue;
+    collectors::SessionEvidence evidence;
+    if (auto it = logins.find(user); it != logins.end()) {
+      evidence.last_login = collectors::Time(std::chrono::milliseconds(it->second));
+    }
+    if (auto it = tokens.find(user); it != tokens.end()) evidence.last_token_use = it->second;
+    if (auto a = store.LastApiActivityBefore(org.name, user, ToStore(start))) {
+      evidence.last_activity = *a;
+    }
+    if (collectors::JudgeActivity(start, evidence, *since) !=
+        collectors::ActivityVerdict::kWithoutLogin) {
+      continue;
+    }
+    collectors::ActivityWithoutLoginObservation o{
+        .username = user,
+        .log_file_id = f.file.id,
+        .interval = f.file.interval,
+        .period_start = start,
+        .period_end = collectors::PeriodEnd(f.file.interval, start),
+        .calls = n,
+        .last_login = evidence.last_login,
+        .last_token_use = evidence.last_token_use,
+        .last_activity = evidence.last_activity};
+    metrics->ActivityWithoutLogin(user);
+    spdlog::warn(
+        "org {}: {} made {} API call(s) in {} ({} log) with no login, OAuth token use or "
+        "earlier activity within {} h before; last login {}",
+        org.name, Clean(user, 120), n, IsoTime(ToStore(start)), Clean(f.file.interval, 10),
+        collectors::kSessionWindow.count(),
+        evidence.last_login ? IsoTime(ToStore(*evidence.last_login)) : "never seen");
+    fresh.activity_without_login.push_back(std::move(o));
+  }
 }
 
 void OrgMonitor::Impl::StoreFailed(std::string_view what, const StateStoreError& e) {

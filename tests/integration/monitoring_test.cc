@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <ctime>
 #include <functional>
+#include <map>
 #include <optional>
 #include <sstream>
 #include <thread>
@@ -92,6 +93,16 @@ std::string Today() {
   char buf[16];
   std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
   return buf;
+}
+
+/// The current UTC hour: its start in seconds since the epoch and as sfsim's ISO text.
+std::pair<std::time_t, std::string> ThisHour() {
+  std::time_t hour = std::time(nullptr) / 3600 * 3600;
+  std::tm tm{};
+  gmtime_r(&hour, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:00:00Z", &tm);
+  return {hour, buf};
 }
 
 class MonitoringTest : public testing::SfwardenTest {
@@ -191,6 +202,42 @@ TEST_F(MonitoringTest, ApiUsageIsAttributedToTheRightUser) {
             5000);
   EXPECT_GT(Sample(m, "sfwarden_org_api_requests_used_ratio", {{"org", "sim"}}).value_or(0), 0);
   EXPECT_EQ(Sample(m, "sfwarden_poll_interval_seconds", {{"org", "sim"}, {"source", "logins"}}), 1);
+}
+
+TEST_F(MonitoringTest, HourlyUsageAndApiActivityWithoutLoginShowAfterOneCycle) {
+  WriteConfig(OrgConfig("sim", SimUrl(sim_port_)));
+  auto sfwarden = StartSfwarden();
+  RecordLogin(kHubspot);  // HubSpot logs in; Marketo never does
+  WaitForValue("sfwarden_logins_total", Logins(kHubspot, "success"), 1);
+
+  const auto [hour, hour_text] = ThisHour();
+  auto usage = [&](const char* user, int calls) {
+    SimPost(sim_port_, "/__sim/api-usage",
+            std::string(R"({"username": ")") + user + R"(", "calls": )" + std::to_string(calls) +
+                R"(, "time": ")" + hour_text + R"("})");
+  };
+  usage(kHubspot, 5);
+  usage(kMarketo, 3);
+  SimPost(sim_port_, "/__sim/event-log-files", R"({"hour": ")" + hour_text + R"("})");
+  const std::map<std::string, std::string> hubspot{{"org", "sim"}, {"user", kHubspot}};
+  const std::map<std::string, std::string> marketo{{"org", "sim"}, {"user", kMarketo}};
+  auto m = WaitForValue("sfwarden_api_usage_log_files_total",
+                        {{"org", "sim"}, {"interval", "hourly"}}, 1);
+  EXPECT_EQ(Sample(m, "sfwarden_user_api_calls_latest_hour", hubspot), 5);
+  EXPECT_EQ(Sample(m, "sfwarden_user_api_calls_latest_hour", marketo), 3);
+  EXPECT_EQ(Sample(m, "sfwarden_api_usage_latest_hour_timestamp_seconds", {{"org", "sim"}}),
+            static_cast<double>(hour));
+  EXPECT_EQ(Sample(m, "sfwarden_user_api_activity_without_login_total", marketo), 1);
+  EXPECT_EQ(Sample(m, "sfwarden_user_api_activity_without_login_total", hubspot), 0);
+
+  // A late file of the same hour lists only the calls that arrived since: they add up.
+  usage(kHubspot, 2);
+  SimPost(sim_port_, "/__sim/event-log-files", R"({"hour": ")" + hour_text + R"("})");
+  m = WaitForValue("sfwarden_user_api_calls_latest_hour", hubspot, 7);
+  EXPECT_EQ(Sample(m, "sfwarden_user_api_calls_latest_hour", marketo), 3);
+  EXPECT_EQ(Sample(m, "sfwarden_user_api_calls_today", hubspot), 7);
+  EXPECT_EQ(Sample(m, "sfwarden_user_api_activity_without_login_total", marketo), 1);
+  EXPECT_EQ(Sample(m, "sfwarden_user_api_activity_without_login_total", hubspot), 0);
 }
 
 TEST_F(MonitoringTest, AssignmentByAnotherAdminTriggersAPermissionReadAndAnAuditObservation) {
