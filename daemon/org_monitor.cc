@@ -18,6 +18,7 @@
 #include "collectors/permission_reader.h"
 #include "collectors/poll_cycle.h"
 #include "daemon/baseline_from_config.h"
+#include "daemon/login_records.h"
 #include "daemon/collector_metrics.h"
 #include "daemon/collector_target.h"
 #include "daemon/org_client.h"
@@ -615,16 +616,7 @@ void OrgMonitor::Impl::HandlePoll(const collectors::PollResult& result,
 
   // Logins: de-duplicated, counted and the cursor moved in one transaction.
   if (was_due(Source::kLogins)) {
-    std::vector<LoginRecord> records;
-    for (const auto& l : result.logins) {
-      records.push_back({.id = l.id,
-                         .username = l.username,
-                         .time_ms = l.time.time_since_epoch().count(),
-                         .ip = l.source_ip,
-                         .country = l.country_iso,
-                         .outcome = std::string(collectors::ToString(l.outcome)),
-                         .type = std::string(collectors::ToString(l.kind))});
-    }
+    auto records = ToLoginRecords(result.logins);
     std::optional<std::string> cursor;
     if (ok(Source::kLogins) && result.cursors.logins) cursor = FormatCursor(*result.cursors.logins);
     auto flags = store.RecordLogins(org.name, records, cursor, now);

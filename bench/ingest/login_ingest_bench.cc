@@ -24,6 +24,7 @@
 #include "bench/ingest/login_pages.h"
 #include "collectors/poll_cycle.h"
 #include "daemon/collector_metrics.h"
+#include "daemon/login_records.h"
 #include "daemon/state_store.h"
 #include "salesforce/client.h"
 
@@ -69,21 +70,11 @@ double CpuSeconds() {
 }
 
 // What OrgMonitor::Impl::HandlePoll does with the logins of a poll (daemon/org_monitor.cc,
-// "Logins: de-duplicated, counted and the cursor moved in one transaction"); that function
-// is private to the monitor, so its login part is repeated here with the same calls.
+// "Logins: de-duplicated, counted and the cursor moved in one transaction"), with the same
+// conversion (daemon::ToLoginRecords) and the same store and metrics calls.
 std::size_t RecordLogins(const collectors::PollResult& result, daemon::StateStore& store,
                          daemon::OrgMetrics& metrics, std::string_view org) {
-  std::vector<daemon::LoginRecord> records;
-  records.reserve(result.logins.size());
-  for (const auto& l : result.logins) {
-    records.push_back({.id = l.id,
-                       .username = l.username,
-                       .time_ms = l.time.time_since_epoch().count(),
-                       .ip = l.source_ip,
-                       .country = l.country_iso,
-                       .outcome = std::string(collectors::ToString(l.outcome)),
-                       .type = std::string(collectors::ToString(l.kind))});
-  }
+  auto records = daemon::ToLoginRecords(result.logins);
   std::optional<std::string> cursor;
   if (result.cursors.logins) {
     cursor = std::to_string(result.cursors.logins->time_since_epoch().count());
