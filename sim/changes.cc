@@ -21,7 +21,8 @@ std::string ObjectAccess(const json& op) {
       {"PermissionsEdit", "Edit"},
       {"PermissionsDelete", "Delete"},
       {"PermissionsViewAllRecords", "View All"},
-      {"PermissionsModifyAllRecords", "Modify All"}};
+      {"PermissionsModifyAllRecords", "Modify All"},
+      {"PermissionsViewAllFields", "View All Fields"}};
   std::string out;
   for (const auto& [field, label] : kPerms) {
     if (op.is_object() && op.value(field, false))
@@ -37,7 +38,8 @@ std::string FieldAccess(const json& fp) {
 }
 
 // Object permission dependencies [WIRE.md §5 ObjectPermissions]: Create/Edit/ViewAll need
-// Read; Delete needs Read+Edit; ModifyAll needs Read+Edit+Delete+ViewAll.
+// Read; Delete needs Read+Edit; ModifyAll needs Read+Edit+Delete+ViewAll; ViewAllFields
+// needs Read (UNCONFIRMED: the field reference lists it without its dependencies).
 std::optional<WriteError> CheckObjectDependencies(const json& op) {
   auto has = [&](const char* f) { return op.value(f, false); };
   struct Dep {
@@ -49,6 +51,7 @@ std::optional<WriteError> CheckObjectDependencies(const json& op) {
       {"PermissionsCreate", "Create", {{"PermissionsRead", "Read"}}},
       {"PermissionsEdit", "Edit", {{"PermissionsRead", "Read"}}},
       {"PermissionsViewAllRecords", "View All", {{"PermissionsRead", "Read"}}},
+      {"PermissionsViewAllFields", "View All Fields", {{"PermissionsRead", "Read"}}},
       {"PermissionsDelete", "Delete", {{"PermissionsRead", "Read"}, {"PermissionsEdit", "Edit"}}},
       {"PermissionsModifyAllRecords",
        "Modify All",

@@ -1,9 +1,12 @@
 #include "sim/control_api.h"
 
+#include <algorithm>
+
 #include "sim/changes.h"
 #include "sim/event_log.h"
 #include "sim/login_history.h"
 #include "sim/rest_writes.h"
+#include "sim/schema.h"
 
 namespace sfwarden::sim {
 namespace {
@@ -112,19 +115,13 @@ Response Act(SimState& state, const json& b) {
     // {"permission_set", "object", "access": ["read", "edit", …]}; [] removes the row.
     std::string ps = find.Id("PermissionSet", "Name", Str(b, "permission_set"));
     if (!find.error.empty()) return Bad(find.error);
-    json fields = {{"PermissionsRead", false},           {"PermissionsCreate", false},
-                   {"PermissionsEdit", false},           {"PermissionsDelete", false},
-                   {"PermissionsViewAllRecords", false}, {"PermissionsModifyAllRecords", false}};
-    static const std::map<std::string, std::string> kNames = {
-        {"read", "PermissionsRead"},
-        {"create", "PermissionsCreate"},
-        {"edit", "PermissionsEdit"},
-        {"delete", "PermissionsDelete"},
-        {"viewAll", "PermissionsViewAllRecords"},
-        {"modifyAll", "PermissionsModifyAllRecords"}};
+    json fields = json::object();
+    for (const auto& [word, field] : ObjectAccessFields()) fields[field] = false;
     for (const auto& a : b.value("access", json::array())) {
-      auto it = kNames.find(a.get<std::string>());
-      if (it == kNames.end()) return Bad("unknown access '" + a.get<std::string>() + "'");
+      const std::string word = a.is_string() ? a.get<std::string>() : a.dump();
+      auto it = std::find_if(ObjectAccessFields().begin(), ObjectAccessFields().end(),
+                             [&](const auto& known) { return known.first == word; });
+      if (it == ObjectAccessFields().end()) return Bad("unknown access '" + word + "'");
       fields[it->second] = true;
     }
     std::string object = Str(b, "object");

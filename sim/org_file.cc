@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "sim/ids.h"
+#include "sim/schema.h"
 
 namespace sfwarden::sim {
 namespace {
@@ -242,18 +243,11 @@ class Loader {
       for (const auto& kv : objs) {
         std::string object = kv.first.as<std::string>();
         json op = {{"ParentId", id}, {"SobjectType", object}};
-        static const std::pair<const char*, const char*> kMap[] = {
-            {"read", "PermissionsRead"},
-            {"create", "PermissionsCreate"},
-            {"edit", "PermissionsEdit"},
-            {"delete", "PermissionsDelete"},
-            {"viewAll", "PermissionsViewAllRecords"},
-            {"modifyAll", "PermissionsModifyAllRecords"}};
-        for (const auto& [k, f] : kMap) op[f] = false;
+        for (const auto& [k, f] : ObjectAccessFields()) op[f] = false;
         for (const auto& a : kv.second) {
           std::string access = a.as<std::string>();
           bool known = false;
-          for (const auto& [k, f] : kMap) {
+          for (const auto& [k, f] : ObjectAccessFields()) {
             if (access == k) op[f] = known = true;
           }
           if (!known)

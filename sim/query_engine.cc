@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <functional>
 #include <unordered_map>
 
@@ -271,7 +272,10 @@ class Engine {
     }
     r.owner = obj;
     r.field = obj->Field(path.parts.back());
-    if (r.field == nullptr) Fail("INVALID_FIELD", path.pos, NoSuchColumn(path.text, object_->name));
+    // A field newer than the request's /services/data/vNN.0 does not exist for it.
+    if (r.field == nullptr || r.field->since_version > std::atoi(version_.c_str())) {
+      Fail("INVALID_FIELD", path.pos, NoSuchColumn(path.text, object_->name));
+    }
     r.names.push_back(r.field->name);
     return r;
   }

@@ -17,6 +17,13 @@ FieldDef Ref(std::string name, std::string target, std::string rel, bool create 
   return {std::move(name), T::kReference, std::move(target), std::move(rel), create, update};
 }
 
+// ObjectPermissions.PermissionsViewAllFields came with Spring '25, API 63.0
+// (collectors/target.h has the sources; the exact version is UNCONFIRMED).
+FieldDef Since(FieldDef field, int version) {
+  field.since_version = version;
+  return field;
+}
+
 std::vector<FieldDef> Audit(std::vector<FieldDef> fields) {
   // Fields every sObject here carries (object reference "System Fields").
   fields.insert(fields.begin(), F("Id", T::kId));
@@ -116,7 +123,8 @@ std::vector<ObjectDef> Build() {
                       W("PermissionsEdit", T::kBool),
                       W("PermissionsDelete", T::kBool),
                       W("PermissionsViewAllRecords", T::kBool),
-                      W("PermissionsModifyAllRecords", T::kBool)}),
+                      W("PermissionsModifyAllRecords", T::kBool),
+                      Since(W("PermissionsViewAllFields", T::kBool), 63)}),
                true, true});
   o.push_back({"FieldPermissions", "01k",
                Audit({Ref("ParentId", "PermissionSet", "Parent", true, false),
@@ -174,6 +182,18 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
     }
   }
   return true;
+}
+
+const std::vector<std::pair<std::string, std::string>>& ObjectAccessFields() {
+  static const std::vector<std::pair<std::string, std::string>> fields = {
+      {"read", "PermissionsRead"},
+      {"create", "PermissionsCreate"},
+      {"edit", "PermissionsEdit"},
+      {"delete", "PermissionsDelete"},
+      {"viewAll", "PermissionsViewAllRecords"},
+      {"modifyAll", "PermissionsModifyAllRecords"},
+      {"viewAllFields", "PermissionsViewAllFields"}};
+  return fields;
 }
 
 const std::vector<std::string>& SystemPermissionNames() {

@@ -4,6 +4,7 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace sfwarden::sim {
@@ -17,6 +18,9 @@ struct FieldDef {
   std::string relationship;  // kReference: relationship name for Parent.Field ("" = none)
   bool createable = false;
   bool updateable = false;
+  /// The first API version (major) that has the field; a query through an older
+  /// /services/data/vNN.0 gets INVALID_FIELD for it, as from Salesforce. 0: any version.
+  int since_version = 0;
 };
 
 struct ObjectDef {
@@ -36,6 +40,10 @@ const ObjectDef* FindObject(std::string_view name);
 /// The object whose key prefix starts `id` (nullptr when none).
 const ObjectDef* ObjectForId(std::string_view id);
 const std::vector<ObjectDef>& AllObjects();
+
+/// The object access words of the org file and the control API ("read", "viewAll",
+/// "viewAllFields"...) and the ObjectPermissions field each one sets, in Setup's order.
+const std::vector<std::pair<std::string, std::string>>& ObjectAccessFields();
 
 /// System permissions modelled as PermissionSet.Permissions<Name> boolean fields.
 const std::vector<std::string>& SystemPermissionNames();

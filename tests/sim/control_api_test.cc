@@ -86,6 +86,31 @@ TEST_F(ControlApiTest, ActingAdminChangesAuditLikeApiWrites) {
   Control("POST", "act", {{"action", "explode"}}, 400);
 }
 
+TEST_F(ControlApiTest, ViewAllFieldsIsSetAuditedAndNeedsRead) {
+  auto set = [&](json access, int expect) {
+    return Control("POST", "act",
+                   {{"action", "set_object_permissions"},
+                    {"permission_set", "Int_Access"},
+                    {"object", "Account"},
+                    {"access", std::move(access)}},
+                   expect);
+  };
+  set({"read", "viewAllFields"}, 200);
+  auto r = f_.Call("GET",
+                   "/services/data/v63.0/query?q=" +
+                       UrlEncode("SELECT PermissionsViewAllFields FROM ObjectPermissions WHERE "
+                                 "SobjectType = 'Account' AND Parent.Name = 'Int_Access'"),
+                   "", token_);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(json::parse(r.body)["records"][0]["PermissionsViewAllFields"], true) << r.body;
+  auto audit = Query("SELECT Display FROM SetupAuditTrail ORDER BY CreatedDate DESC, Id DESC");
+  EXPECT_NE(audit["records"][0]["Display"].get<std::string>().find("to Read, View All Fields"),
+            std::string::npos)
+      << audit.dump();
+  auto refused = set({"viewAllFields"}, 400);
+  EXPECT_EQ(refused[0]["errorCode"], "FIELD_INTEGRITY_EXCEPTION");
+}
+
 TEST_F(ControlApiTest, ApiUsageFeedsLimitsCountersTokensAndEventLogFiles) {
   auto tok = Control("POST", "tokens",
                      {{"username", "int@t.example"}, {"app", "cc-app"}, {"refresh_token", true}});

@@ -46,6 +46,20 @@ class QueryEngineTest : public ::testing::Test {
   SimFixture f_;
 };
 
+TEST_F(QueryEngineTest, FieldNewerThanTheRequestVersionIsNoSuchColumn) {
+  const std::string soql = "SELECT Id, PermissionsViewAllFields FROM ObjectPermissions";
+  auto old = RunSoql(f_.org(), soql, false, "62.0");
+  ASSERT_FALSE(old);
+  EXPECT_EQ(old.error().code, "INVALID_FIELD");
+  EXPECT_NE(old.error().message.find("No such column 'PermissionsViewAllFields'"),
+            std::string::npos);
+  EXPECT_FALSE(RunSoql(f_.org(),
+                       "SELECT Id FROM ObjectPermissions WHERE "
+                       "PermissionsViewAllFields = true",
+                       false, "62.0"));
+  EXPECT_TRUE(RunSoql(f_.org(), soql, false, "63.0"));
+}
+
 TEST_F(QueryEngineTest, RendersAttributesFieldsInSelectOrderAndParents) {
   auto r =
       Ok("SELECT Username, Id, Profile.Name, IsActive, LastLoginDate FROM User WHERE Username = "
