@@ -18,13 +18,21 @@ prometheus::Family<prometheus::Counter>& Counter(prometheus::Registry& r, const 
   return prometheus::BuildCounter().Name(name).Help(help).Register(r);
 }
 
+// For UserSeries::Org::SetConfigured: the user's count in `values`, 0 when absent.
+auto ValueOr0(const std::map<std::string, std::int64_t>& values) {
+  return [&values](const std::string& user) {
+    auto it = values.find(user);
+    return it == values.end() ? 0.0 : static_cast<double>(it->second);
+  };
+}
+
 double NowSeconds() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 }  // namespace
 
-CollectorFamilies::CollectorFamilies(prometheus::Registry& r)
+CollectorFamilies::CollectorFamilies(prometheus::Registry& r, UserSeries& users)
     : collector_success(Gauge(r, "sfwarden_collector_success",
                               "Whether the last read of a source succeeded (1) or failed (0).")),
       collector_duration(Gauge(r, "sfwarden_collector_duration_seconds",
@@ -45,17 +53,6 @@ CollectorFamilies::CollectorFamilies(prometheus::Registry& r)
                            "Salesforce API calls the last poll or permission read cost.")),
       permission_reads(Counter(r, "sfwarden_permission_reads_total",
                                "Full permission reads started, by what triggered them.")),
-      logins(Counter(r, "sfwarden_logins_total",
-                     "LoginHistory rows of integration users, by outcome and login type "
-                     "(persisted: survives restarts). Cached from polls.")),
-      last_login(Gauge(r, "sfwarden_last_successful_login_timestamp_seconds",
-                       "LoginTime of the user's newest successful login seen.")),
-      source_ips(Gauge(r, "sfwarden_login_source_ips",
-                       "Distinct source IPs the user has logged in from, since sfwarden "
-                       "started watching.")),
-      countries(Gauge(r, "sfwarden_login_countries",
-                      "Distinct countries the user has logged in from, since sfwarden "
-                      "started watching.")),
       limit_max(Gauge(r, "sfwarden_org_limit_max",
                       "Maximum of an org limit, from /limits. Cached from polls.")),
       limit_remaining(Gauge(r, "sfwarden_org_limit_remaining",
@@ -68,50 +65,16 @@ CollectorFamilies::CollectorFamilies(prometheus::Registry& r)
       api_used_ratio(Gauge(r, "sfwarden_org_api_requests_used_ratio",
                            "Used share of the org's DailyApiRequests (rolling 24 h), from "
                            "/limits.")),
-      user_calls_today(Gauge(r, "sfwarden_user_api_calls_today",
-                             "API calls of the user on the current UTC day, from ApiTotalUsage "
-                             "event log files taken so far.")),
-      user_calls_previous_day(Gauge(r, "sfwarden_user_api_calls_previous_day",
-                                    "API calls of the user on the previous UTC day, from "
-                                    "ApiTotalUsage event log files.")),
-      user_calls_latest_hour(Gauge(r, "sfwarden_user_api_calls_latest_hour",
-                                   "API calls of the user in the newest hour an hourly "
-                                   "ApiTotalUsage event log file was taken for (all of that "
-                                   "hour's files so far; orgs with hourly logs only).")),
       latest_hour_start(Gauge(r, "sfwarden_api_usage_latest_hour_timestamp_seconds",
                               "Start of the hour sfwarden_user_api_calls_latest_hour "
                               "covers.")),
-      activity_without_login(Counter(r, "sfwarden_user_api_activity_without_login_total",
-                                     "ApiTotalUsage log files (per user) with API calls of the "
-                                     "user that no login, OAuth token use or earlier activity "
-                                     "within 24 h before the period explains.")),
       log_files(Counter(r, "sfwarden_api_usage_log_files_total",
                         "ApiTotalUsage event log files taken, by interval.")),
-      oauth_tokens(
-          Gauge(r, "sfwarden_user_oauth_tokens", "OAuth tokens (OAuthToken rows) the user has.")),
-      oauth_tokens_issued(Counter(r, "sfwarden_user_oauth_tokens_issued_total",
-                                  "OAuth tokens first seen after sfwarden started watching "
-                                  "the org (newly issued).")),
-      user_found(Gauge(r, "sfwarden_user_found",
-                       "Whether the integration user exists in the org (last permission read).")),
-      user_active(Gauge(r, "sfwarden_user_active", "User.IsActive at the last permission read.")),
-      user_frozen(
-          Gauge(r, "sfwarden_user_frozen", "UserLogin.IsFrozen at the last permission read.")),
-      user_permission_sets(Gauge(r, "sfwarden_user_permission_sets",
-                                 "Permission sets and permission set groups assigned to the "
-                                 "user (not the profile's own set).")),
-      user_missing(Gauge(r, "sfwarden_user_baseline_missing",
-                         "Permission sets, permission set groups and public groups the user's "
-                         "baseline names that the user does not have.")),
       audit_entries(Counter(r, "sfwarden_audit_entries_total",
                             "SetupAuditTrail entries read, by section and whether they "
                             "concern a watched user, set, group or object.")),
       internal_errors(Counter(r, "sfwarden_internal_errors_total",
                               "Unexpected errors caught at a component's top level.")),
-      drift_items(Gauge(r, "sfwarden_drift_items",
-                        "Items differing from the baseline at the last comparison, by user "
-                        "(\"\" for permission set contents, sharing rules and org-wide "
-                        "defaults) and drift kind.")),
       remediations(Counter(r, "sfwarden_remediations_total",
                            "Writes sent to put the baseline back, by drift kind and result "
                            "(done, failed, outcome_unknown).")),
@@ -120,24 +83,28 @@ CollectorFamilies::CollectorFamilies(prometheus::Registry& r)
                                "coming back (flapping).")),
       journal_pending(Gauge(r, "sfwarden_journal_pending_entries",
                             "Remediation journal entries still planned or sent (interrupted "
-                            "or of unknown outcome), concluded at the next start.")) {}
+                            "or of unknown outcome), concluded at the next start.")),
+      user_series(users) {}
 
 OrgMetrics::OrgMetrics(CollectorFamilies& families, std::string org,
                        std::vector<std::string> usernames, StateStore& store)
-    : families_(families), org_(std::move(org)), usernames_(std::move(usernames)) {
+    : families_(families),
+      org_(std::move(org)),
+      users_(families.user_series.AddOrg(org_, usernames)) {
   for (const auto& c : store.LoginCounts(org_)) {
-    Child(families_.logins, {{"user", c.username}, {"outcome", c.outcome}, {"type", c.type}})
-        .Increment(static_cast<double>(c.count));
+    users_.AddLogins(c.username, c.outcome, c.type, static_cast<double>(c.count));
   }
   for (const auto& [user, ms] : store.LastSuccessfulLogins(org_)) {
-    Child(families_.last_login, {{"user", user}}).Set(static_cast<double>(ms) / 1000.0);
+    users_.Set(user, UserMetric::kLastSuccessfulLogin, static_cast<double>(ms) / 1000.0);
   }
   for (const auto& s : store.SeenIpSummaries(org_)) SeenIps(s.username, s.ips, s.countries);
   // From 0, so that increase() sees the first occurrence.
-  for (const auto& user : usernames_) Child(families_.activity_without_login, {{"user", user}});
+  users_.SetConfigured(UserMetric::kActivityWithoutLogin, [](const std::string&) { return 0.0; });
 }
 
 OrgMetrics::~OrgMetrics() {
+  families_.user_series.RemoveOrg(users_);
+  // A few dozen children per org: prometheus-cpp's linear Remove is cheap at this size.
   for (auto& [family, child] : gauges_) family->Remove(child);
   for (auto& [family, child] : counters_) family->Remove(child);
 }
@@ -186,21 +153,17 @@ void OrgMetrics::PermissionRead(std::string_view trigger) {
 }
 
 void OrgMetrics::Login(const collectors::LoginObservation& login) {
-  Child(families_.logins, {{"user", login.username},
-                           {"outcome", std::string(collectors::ToString(login.outcome))},
-                           {"type", std::string(collectors::ToString(login.kind))}})
-      .Increment();
+  users_.AddLogins(login.username, collectors::ToString(login.outcome),
+                   collectors::ToString(login.kind), 1);
   if (login.outcome == collectors::LoginOutcome::kSuccess) {
-    auto& last = Child(families_.last_login, {{"user", login.username}});
     double t = std::chrono::duration<double>(login.time.time_since_epoch()).count();
-    if (t > last.Value()) last.Set(t);
+    users_.SetMax(login.username, UserMetric::kLastSuccessfulLogin, t);
   }
 }
 
 void OrgMetrics::SeenIps(std::string_view username, std::int64_t ips, std::int64_t countries) {
-  Labels l{{"user", std::string(username)}};
-  Child(families_.source_ips, l).Set(static_cast<double>(ips));
-  Child(families_.countries, l).Set(static_cast<double>(countries));
+  users_.Set(username, UserMetric::kSourceIps, static_cast<double>(ips));
+  users_.Set(username, UserMetric::kCountries, static_cast<double>(countries));
 }
 
 void OrgMetrics::Limits(const salesforce::Limits& limits) {
@@ -225,29 +188,19 @@ void OrgMetrics::UserApiCalls(const std::map<std::string, std::int64_t>& today,
                               const std::map<std::string, std::int64_t>& previous_day) {
   // Every configured user gets a value (0 without usage); usage by other users of the
   // org never becomes a label.
-  for (const auto& user : usernames_) {
-    auto t = today.find(user);
-    auto p = previous_day.find(user);
-    Child(families_.user_calls_today, {{"user", user}})
-        .Set(t == today.end() ? 0.0 : static_cast<double>(t->second));
-    Child(families_.user_calls_previous_day, {{"user", user}})
-        .Set(p == previous_day.end() ? 0.0 : static_cast<double>(p->second));
-  }
+  users_.SetConfigured(UserMetric::kApiCallsToday, ValueOr0(today));
+  users_.SetConfigured(UserMetric::kApiCallsPreviousDay, ValueOr0(previous_day));
 }
 
 void OrgMetrics::UserApiCallsLatestHour(std::chrono::system_clock::time_point hour_start,
                                         const std::map<std::string, std::int64_t>& calls) {
   Child(families_.latest_hour_start, {})
       .Set(std::chrono::duration<double>(hour_start.time_since_epoch()).count());
-  for (const auto& user : usernames_) {
-    auto it = calls.find(user);
-    Child(families_.user_calls_latest_hour, {{"user", user}})
-        .Set(it == calls.end() ? 0.0 : static_cast<double>(it->second));
-  }
+  users_.SetConfigured(UserMetric::kApiCallsLatestHour, ValueOr0(calls));
 }
 
 void OrgMetrics::ActivityWithoutLogin(std::string_view username) {
-  Child(families_.activity_without_login, {{"user", std::string(username)}}).Increment();
+  users_.Add(username, UserMetric::kActivityWithoutLogin, 1);
 }
 
 void OrgMetrics::LogFileTaken(std::string_view interval) {
@@ -255,29 +208,36 @@ void OrgMetrics::LogFileTaken(std::string_view interval) {
 }
 
 void OrgMetrics::OAuthTokens(std::string_view username, std::int64_t count) {
-  Child(families_.oauth_tokens, {{"user", std::string(username)}}).Set(static_cast<double>(count));
+  users_.Set(username, UserMetric::kOAuthTokens, static_cast<double>(count));
 }
 
 void OrgMetrics::OAuthTokenIssued(std::string_view username) {
-  Child(families_.oauth_tokens_issued, {{"user", std::string(username)}}).Increment();
-  Child(families_.oauth_tokens, {{"user", std::string(username)}}).Increment();
+  users_.Add(username, UserMetric::kOAuthTokensIssued, 1);
+  users_.Add(username, UserMetric::kOAuthTokens, 1);
 }
 
 void OrgMetrics::Permissions(const collectors::PermissionSnapshot& snapshot,
                              const std::map<std::string, std::int64_t>& missing_by_user) {
-  for (const auto& user : usernames_) {
-    Labels l{{"user", user}};
+  // The user's state if the read found the user, else null (every gauge 0).
+  auto state = [&](const std::string& user) -> const collectors::UserState* {
     auto it = snapshot.users.find(user);
-    bool found = it != snapshot.users.end() && it->second.found;
-    Child(families_.user_found, l).Set(found ? 1 : 0);
-    Child(families_.user_active, l).Set(found && it->second.active ? 1 : 0);
-    Child(families_.user_frozen, l).Set(found && it->second.frozen ? 1 : 0);
-    Child(families_.user_permission_sets, l)
-        .Set(found ? static_cast<double>(it->second.assignments.size()) : 0.0);
-    auto m = missing_by_user.find(user);
-    Child(families_.user_missing, l)
-        .Set(m == missing_by_user.end() ? 0.0 : static_cast<double>(m->second));
-  }
+    return it != snapshot.users.end() && it->second.found ? &it->second : nullptr;
+  };
+  users_.SetConfigured(UserMetric::kFound,
+                       [&](const std::string& u) { return state(u) ? 1.0 : 0.0; });
+  users_.SetConfigured(UserMetric::kActive, [&](const std::string& u) {
+    const auto* s = state(u);
+    return s && s->active ? 1.0 : 0.0;
+  });
+  users_.SetConfigured(UserMetric::kFrozen, [&](const std::string& u) {
+    const auto* s = state(u);
+    return s && s->frozen ? 1.0 : 0.0;
+  });
+  users_.SetConfigured(UserMetric::kPermissionSets, [&](const std::string& u) {
+    const auto* s = state(u);
+    return s ? static_cast<double>(s->assignments.size()) : 0.0;
+  });
+  users_.SetConfigured(UserMetric::kBaselineMissing, ValueOr0(missing_by_user));
 }
 
 void OrgMetrics::AuditEntry(std::string_view section, bool watched) {
@@ -293,11 +253,11 @@ namespace sfwarden::daemon {
 void OrgMetrics::Drift(const std::map<std::pair<std::string, std::string>, int>& items) {
   for (const auto& [user, kind] : drift_series_) {
     if (!items.contains({user, kind})) {
-      Child(families_.drift_items, {{"user", user}, {"kind", kind}}).Set(0);
+      users_.SetDrift(user, kind, 0);
     }
   }
   for (const auto& [key, n] : items) {
-    Child(families_.drift_items, {{"user", key.first}, {"kind", key.second}}).Set(n);
+    users_.SetDrift(key.first, key.second, n);
     drift_series_.insert(key);
   }
 }

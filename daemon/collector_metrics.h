@@ -18,16 +18,18 @@
 #include <vector>
 
 #include "collectors/observations.h"
+#include "daemon/user_series.h"
 
 namespace sfwarden::daemon {
 
 class StateStore;
 
-/// Every family the org monitors export, registered in `registry` at construction. Lives
-/// as long as the registry's users (the daemon's Runtime); shared by all orgs. The
-/// registry is thread-safe; everything else runs on the io_context thread.
+/// Every family the org monitors export: those with a few series per org registered in
+/// `registry` at construction, the per-user ones in `user_series` (borrowed; both are
+/// DaemonMetrics'). Lives as long as the registry's users (the daemon's Runtime); shared
+/// by all orgs. The registry is thread-safe; everything else runs on the io_context thread.
 struct CollectorFamilies {
-  explicit CollectorFamilies(prometheus::Registry& registry);
+  CollectorFamilies(prometheus::Registry& registry, UserSeries& user_series);
   CollectorFamilies(const CollectorFamilies&) = delete;
   CollectorFamilies& operator=(const CollectorFamilies&) = delete;
 
@@ -40,35 +42,20 @@ struct CollectorFamilies {
   prometheus::Family<prometheus::Counter>& api_calls;
   prometheus::Family<prometheus::Gauge>& api_calls_last;
   prometheus::Family<prometheus::Counter>& permission_reads;
-  prometheus::Family<prometheus::Counter>& logins;
-  prometheus::Family<prometheus::Gauge>& last_login;
-  prometheus::Family<prometheus::Gauge>& source_ips;
-  prometheus::Family<prometheus::Gauge>& countries;
   prometheus::Family<prometheus::Gauge>& limit_max;
   prometheus::Family<prometheus::Gauge>& limit_remaining;
   prometheus::Family<prometheus::Gauge>& app_limit_max;
   prometheus::Family<prometheus::Gauge>& app_limit_remaining;
   prometheus::Family<prometheus::Gauge>& api_used_ratio;
-  prometheus::Family<prometheus::Gauge>& user_calls_today;
-  prometheus::Family<prometheus::Gauge>& user_calls_previous_day;
-  prometheus::Family<prometheus::Gauge>& user_calls_latest_hour;
   prometheus::Family<prometheus::Gauge>& latest_hour_start;
-  prometheus::Family<prometheus::Counter>& activity_without_login;
   prometheus::Family<prometheus::Counter>& log_files;
-  prometheus::Family<prometheus::Gauge>& oauth_tokens;
-  prometheus::Family<prometheus::Counter>& oauth_tokens_issued;
-  prometheus::Family<prometheus::Gauge>& user_found;
-  prometheus::Family<prometheus::Gauge>& user_active;
-  prometheus::Family<prometheus::Gauge>& user_frozen;
-  prometheus::Family<prometheus::Gauge>& user_permission_sets;
-  prometheus::Family<prometheus::Gauge>& user_missing;
   prometheus::Family<prometheus::Counter>& audit_entries;
   prometheus::Family<prometheus::Counter>& internal_errors;
   // Enforcement (issue 6; docs/metrics.md).
-  prometheus::Family<prometheus::Gauge>& drift_items;
   prometheus::Family<prometheus::Counter>& remediations;
   prometheus::Family<prometheus::Gauge>& enforcement_paused;
   prometheus::Family<prometheus::Gauge>& journal_pending;
+  UserSeries& user_series;
 };
 
 /// The metric children of one org. Creates what it needs lazily, restores the login
@@ -125,7 +112,7 @@ class OrgMetrics {
 
   CollectorFamilies& families_;
   std::string org_;
-  std::vector<std::string> usernames_;
+  UserSeries::Org& users_;  // this org's per-user series, removed with it
   // Every child created, for removal: (family, child).
   std::vector<std::pair<prometheus::Family<prometheus::Gauge>*, prometheus::Gauge*>> gauges_;
   std::vector<std::pair<prometheus::Family<prometheus::Counter>*, prometheus::Counter*>> counters_;

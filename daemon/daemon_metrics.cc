@@ -45,7 +45,9 @@ std::string DaemonMetrics::Serialize() const {
   auto families = registry_->Collect();
   auto process = process_.Collect();
   families.insert(families.end(), process.begin(), process.end());
-  return prometheus::TextSerializer().Serialize(families);
+  std::string text = prometheus::TextSerializer().Serialize(families);
+  user_series_.AppendText(text);
+  return text;
 }
 
 }  // namespace sfwarden::daemon

@@ -1,5 +1,6 @@
 #include "daemon/org_monitor.h"
 
+#include <openssl/evp.h>
 #include <prometheus/counter.h>
 #include <prometheus/registry.h>
 #include <spdlog/spdlog.h>
@@ -23,6 +24,7 @@
 #include "daemon/collector_target.h"
 #include "daemon/org_client.h"
 #include "daemon/poll_planner.h"
+#include "daemon/release_memory.h"
 #include "daemon/state_store.h"
 #include "daemon/store_journal.h"
 #include "remediation/applier.h"
@@ -260,6 +262,7 @@ asio::awaitable<void> OrgMonitor::Impl::Run() {
     if (stopping) co_return;
     bool ok = false;
     if (client || Connect()) ok = co_await ReadPermissionsOnce("start");
+    ReleaseFreedMemory();  // the read's JSON pages and rows, freed by now
     if (stopping) co_return;
     if (ok) break;
     for (Source s : kSources) metrics->SourceRead(collectors::ToString(s), false, {});
@@ -320,6 +323,7 @@ asio::awaitable<void> OrgMonitor::Impl::Run() {
     if (!read_trigger && now >= next_reconcile) read_trigger = "full_reconcile";
     if (read_trigger && (!read_retry_at || now >= *read_retry_at)) {
       bool ok = co_await ReadPermissionsOnce(*read_trigger);
+      ReleaseFreedMemory();
       if (stopping) co_return;
       now = std::chrono::steady_clock::now();
       if (ok) {
@@ -1060,7 +1064,17 @@ std::string MonitorFingerprint(const OrgConfig& org) {
     }
   }
   for (const auto& [object, model] : org.org_wide_defaults) out << '|' << object << ToString(model);
-  return out.str();
+  // Kept for every running monitor: its SHA-256, not the text (hundreds of KB at 1,000
+  // users).
+  const std::string text = out.str();
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  if (EVP_Digest(text.data(), text.size(), digest, &length, EVP_sha256(), nullptr) != 1) {
+    throw std::runtime_error("SHA-256 of the monitor fingerprint failed");
+  }
+  std::string hex;
+  for (unsigned int i = 0; i < length; ++i) hex += fmt::format("{:02x}", digest[i]);
+  return hex;
 }
 
 std::string_view ToString(DriftEvent::Outcome outcome) {

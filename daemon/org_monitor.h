@@ -136,7 +136,7 @@ class OrgMonitor {
 
 /// A fingerprint of what a monitor of `org` depends on besides its Secrets: login, auth
 /// settings, a hash of the private key file's content, budget, schedule, watched names.
-/// Never printed (it hashes the key).
+/// A SHA-256 in hex; never printed (it covers the key).
 std::string MonitorFingerprint(const OrgConfig& org);
 
 /// True when a monitor running `running` (whose fingerprint was taken at its start) must

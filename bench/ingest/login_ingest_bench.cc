@@ -4,7 +4,7 @@
 //   -> collectors::Poll (LoginObservation per row, classification)
 //   -> StateStore::RecordLogins (SQLite in a temp dir: de-dup, counters, seen IPs and the
 //      cursor in one transaction)
-//   -> OrgMetrics::Login / SeenIps (the prometheus-cpp registry the daemon serves).
+//   -> OrgMetrics::Login / SeenIps (the per-user series the daemon serves).
 // The pages come from an in-memory transport (login_pages.h), rendered before each timed
 // poll. Prints one JSON object; bench/run reads it. Usage:
 //   login_ingest_bench [--users N] [--pages-per-poll P] [--polls K] [--runs R]
@@ -126,7 +126,8 @@ RunResult OneRun(const Options& o, int run) {
   {
     auto store = daemon::StateStore::Open(dir);
     prometheus::Registry registry;
-    daemon::CollectorFamilies families(registry);
+    daemon::UserSeries user_series;
+    daemon::CollectorFamilies families(registry, user_series);
     collectors::OrgTarget target;
     target.org = org;
     collectors::UserDirectory users;
