@@ -15,6 +15,7 @@
 
 #include "alerts/notifier.h"
 #include "daemon/state_store.h"
+#include "daemon/state_store_errors.h"
 #include "salesforce/http_transport.h"
 
 namespace sfwarden::daemon {
@@ -148,6 +149,7 @@ struct AlertService::Impl {
                                        "(alertmanager[i], webhook[i]) and outcome (success, "
                                        "failed after retries, rejected, dropped).")
                                  .Register(registry)),
+        store_errors(StateStoreErrors(registry)),
         book(std::chrono::hours(1)) {
     if (!options.now) {
       options.now = [] {
@@ -277,9 +279,8 @@ struct AlertService::Impl {
   }
 
   void Deliver(const alerts::Transitions& t, Time now) {
-    for (const auto& fp : t.changed) {
-      if (const auto* a = book.Find(fp)) store.UpsertAlert(ToRecord(*a));
-    }
+    unsaved.insert(t.changed.begin(), t.changed.end());
+    SaveAlerts();
     std::vector<alerts::Alert> changed;
     for (const auto& a : t.fired) {
       spdlog::warn("alert firing: {} {}: {}", Get(a, "alertname"), LabelText(a),
@@ -383,6 +384,7 @@ struct AlertService::Impl {
 
   void Tick() {
     const Time now = options.now();
+    SaveAlerts();
     for (auto& [org, engine] : engines) {
       std::map<std::string, Time> last;
       for (const auto& [user, ms] : store.LastSuccessfulLogins(org)) {
@@ -403,6 +405,32 @@ struct AlertService::Impl {
       last_resend = now;
     }
     UpdateGauges();
+  }
+
+  // Persists the alerts whose stored form changed. A write the state store refuses (disk
+  // full, read-only) is counted like the monitors' failed writes and tried again on the
+  // next tick; the alert is still notified from memory. Only a restart before the store
+  // recovers loses it (and notifies it again).
+  void SaveAlerts() {
+    for (auto it = unsaved.begin(); it != unsaved.end();) {
+      const alerts::Alert* a = book.Find(*it);
+      try {
+        if (a) store.UpsertAlert(ToRecord(*a));
+      } catch (const StateStoreError& e) {
+        store_errors.Add({{"org", a ? Get(*a, "org") : ""}}).Increment();
+        if (last_store_error != e.what()) {
+          spdlog::error("could not save {} alert(s) to the state store, will try again: {}",
+                        unsaved.size(), e.what());
+          last_store_error = e.what();
+        }
+        return;  // the others would fail the same way
+      }
+      it = unsaved.erase(it);
+    }
+    if (!last_store_error.empty()) {
+      spdlog::info("the state store takes alert writes again");
+      last_store_error.clear();
+    }
   }
 
   asio::awaitable<void> Run() {
@@ -426,6 +454,7 @@ struct AlertService::Impl {
   prometheus::Family<prometheus::Gauge>& firing_family;
   prometheus::Family<prometheus::Counter>& anomalies_family;
   prometheus::Family<prometheus::Counter>& notifications_family;
+  prometheus::Family<prometheus::Counter>& store_errors;  // sfwarden_state_store_errors_total
   std::map<std::pair<std::string, std::string>, prometheus::Gauge*> firing_children;
   AlertingConfig alerting;
   alerts::AlertBook book;
@@ -439,6 +468,8 @@ struct AlertService::Impl {
   };
   std::list<Generation> retired;
   std::optional<Time> last_resend;
+  std::set<std::string> unsaved;  // fingerprints of alerts the store has not taken yet
+  std::string last_store_error;   // for one log line per distinct error
   Time started{};
   bool stopping = false;
 };

@@ -254,6 +254,9 @@ struct OrgConfig {
   Mode mode = Mode::kObserve;
   ApiBudgetConfig api_budget;
   PollConfig poll;
+  /// The longest sfwarden waits on one step of a Salesforce call (sending the request,
+  /// each read of the reply), so a hung org fails its poll instead of holding it.
+  Duration request_timeout = std::chrono::seconds(60);
   /// How long per-user daily API usage (from ApiTotalUsage) is kept in the state store.
   Duration api_usage_retention = std::chrono::days(30);
   /// How long a user's source IP is remembered after its last login (the new-IP alert

@@ -65,7 +65,8 @@ std::string DescribeConfig(const Config& config) {
     out << "org " << org.name << ": " << org.login_url << ", API v" << org.api_version << ", auth "
         << ToString(org.auth.flow);
     if (org.auth.flow == AuthFlow::kJwtBearer) out << " as " << org.auth.username;
-    out << ", mode " << ToString(org.mode) << "\n";
+    out << ", mode " << ToString(org.mode) << ", request timeout "
+        << FormatDuration(org.request_timeout) << "\n";
     out << "  poll: logins " << FormatDuration(org.poll.logins) << ", audit_trail "
         << FormatDuration(org.poll.audit_trail) << ", limits " << FormatDuration(org.poll.limits)
         << ", oauth_tokens " << FormatDuration(org.poll.oauth_tokens) << ", api_usage_logs "

@@ -366,9 +366,9 @@ void ReadOrgs(Context& ctx, const YAML::Node& node, std::vector<OrgConfig>& orgs
     const std::string path = IndexPath("orgs", o);
     MapReader map(ctx, items[o], path,
                   {"name", "login_url", "api_version", "auth", "mode", "api_budget", "poll",
-                   "api_usage_retention", "seen_ip_retention", "journal_retention", "enforcement",
-                   "expected_actors", "integration_users", "permission_sets", "sharing_rules",
-                   "org_wide_defaults"});
+                   "request_timeout", "api_usage_retention", "seen_ip_retention",
+                   "journal_retention", "enforcement", "expected_actors", "integration_users",
+                   "permission_sets", "sharing_rules", "org_wide_defaults"});
     OrgConfig org;
     if (map.Require("name") && map.String("name", org.name)) {
       const YAML::Node& at = *map.Get("name");
@@ -408,6 +408,14 @@ void ReadOrgs(Context& ctx, const YAML::Node& node, std::vector<OrgConfig>& orgs
       p.Duration("oauth_tokens", org.poll.oauth_tokens);
       p.Duration("api_usage_logs", org.poll.api_usage_logs);
       p.Duration("full_reconcile", org.poll.full_reconcile);
+    }
+    // Under a second would fail healthy calls on a slow network; over ten minutes leaves a
+    // hung org's sources looking healthy for longer than any poll interval an operator uses.
+    if (map.Duration("request_timeout", org.request_timeout) &&
+        (org.request_timeout < std::chrono::seconds(1) ||
+         org.request_timeout > std::chrono::minutes(10))) {
+      ctx.Error(*map.Get("request_timeout"), map.PathOf("request_timeout"),
+                "must be between 1s and 10m");
     }
     if (map.Duration("api_usage_retention", org.api_usage_retention) &&
         org.api_usage_retention < std::chrono::days(1)) {

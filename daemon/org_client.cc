@@ -1,5 +1,6 @@
 #include "daemon/org_client.h"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -32,6 +33,16 @@ salesforce::ClientConfig ClientConfigFor(const OrgConfig& org) {
   config.budget.max_daily_share = org.api_budget.max_daily_share;
   config.budget.stop_below_remaining = org.api_budget.stop_below_remaining;
   return config;
+}
+
+salesforce::TransportOptions TransportOptionsFor(const OrgConfig& org) {
+  salesforce::TransportOptions options = salesforce::WithProxyFromEnvironment({});
+  options.read_timeout = org.request_timeout;
+  // Connecting never waits longer than a reply would, and a long request_timeout is not
+  // cut short by the whole-exchange cap.
+  options.connect_timeout = std::min(options.connect_timeout, org.request_timeout);
+  options.total_timeout = std::max(options.total_timeout, org.request_timeout);
+  return options;
 }
 
 }  // namespace sfwarden::daemon

@@ -26,6 +26,7 @@
 #include "daemon/poll_planner.h"
 #include "daemon/release_memory.h"
 #include "daemon/state_store.h"
+#include "daemon/state_store_errors.h"
 #include "daemon/store_journal.h"
 #include "remediation/applier.h"
 #include "remediation/drift.h"
@@ -123,12 +124,7 @@ struct OrgMonitor::Impl {
         journal(st),
         timer(io),
         rng(std::random_device{}()),
-        store_errors(prometheus::BuildCounter()
-                         .Name("sfwarden_state_store_errors_total")
-                         .Help("Writes to the state store that failed (disk full, file too "
-                               "large, read-only, I/O error); what they carried is read again")
-                         .Register(reg)
-                         .Add({{"org", org.name}})) {
+        store_errors(StateStoreErrors(reg).Add({{"org", org.name}})) {
     plan_input.configured = {org.poll.logins, org.poll.audit_trail,    org.poll.oauth_tokens,
                              org.poll.limits, org.poll.api_usage_logs, org.poll.full_reconcile};
     plan_input.budget = org.api_budget;
@@ -209,7 +205,7 @@ bool MonitorNeedsRestart(const OrgConfig& running, const std::string& running_fi
 bool OrgMonitor::Impl::Connect() {
   try {
     sf::ClientConfig config = ClientConfigFor(org);
-    auto t = std::make_unique<sf::HttpTransport>(ioc, sf::WithProxyFromEnvironment({}));
+    auto t = std::make_unique<sf::HttpTransport>(ioc, TransportOptionsFor(org));
     client = std::make_unique<sf::Client>(ioc, *t, registry, std::move(config));
     transport = std::move(t);
     return true;
@@ -1009,6 +1005,7 @@ std::string MonitorFingerprint(const OrgConfig& org) {
   auto target = MakeOrgTarget(org);
   std::ostringstream out;
   out << org.name << '|' << org.login_url << '|' << org.api_version << '|'
+      << org.request_timeout.count() << '|'
       << static_cast<int>(org.auth.flow) << '|' << org.auth.username << '|'
       << org.auth.private_key_file.string() << '|' << hash(key) << '|' << org.auth.audience << '|'
       << org.api_budget.max_daily_share << '|' << org.api_budget.stop_below_remaining << '|'

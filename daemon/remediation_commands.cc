@@ -111,7 +111,7 @@ class OrgSession {
  public:
   explicit OrgSession(const OrgConfig& org)
       : org_(org),
-        transport_(ioc_, salesforce::WithProxyFromEnvironment({})),
+        transport_(ioc_, TransportOptionsFor(org)),
         client_(ioc_, transport_, registry_, ClientConfigFor(org)) {}
 
   salesforce::Api& api() { return client_; }

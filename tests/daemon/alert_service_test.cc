@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <prometheus/registry.h>
+#include <signal.h>
+#include <sys/resource.h>
 
 #include <boost/asio/io_context.hpp>
 
@@ -60,16 +62,25 @@ DriftEvent FailedRemediation() {
           .error = "INSUFFICIENT_ACCESS"};
 }
 
-double Firing(prometheus::Registry& registry, const std::string& alertname) {
+// The value of the gauge or counter `name` whose label `label` is `value`; `missing` when
+// there is none.
+double Value(prometheus::Registry& registry, const std::string& name, const std::string& label,
+             const std::string& value, double missing) {
   for (const auto& family : registry.Collect()) {
-    if (family.name != "sfwarden_alerts_firing") continue;
+    if (family.name != name) continue;
     for (const auto& m : family.metric) {
       for (const auto& l : m.label) {
-        if (l.name == "alertname" && l.value == alertname) return m.gauge.value;
+        if (l.name == label && l.value == value) {
+          return family.type == prometheus::MetricType::Counter ? m.counter.value : m.gauge.value;
+        }
       }
     }
   }
-  return -1;
+  return missing;
+}
+
+double Firing(prometheus::Registry& registry, const std::string& alertname) {
+  return Value(registry, "sfwarden_alerts_firing", "alertname", alertname, -1);
 }
 
 class AlertServiceTest : public ::testing::Test {
@@ -169,6 +180,56 @@ TEST_F(AlertServiceTest, ConditionAlertsOfAnOrgRemovedFromTheConfigResolve) {
   EXPECT_EQ(Firing(registry, "RemediationFailed"), 0);
   ASSERT_EQ(store_->LoadAlerts().size(), 1u);
   EXPECT_EQ(store_->LoadAlerts()[0].state, AlertState::kResolved);
+}
+
+// Every write to a regular file fails with EFBIG while it lives (the test process's
+// RLIMIT_FSIZE at 0, SIGXFSZ ignored as the daemon ignores it): a full disk, in-process.
+class NoFileWrites {
+ public:
+  NoFileWrites() {
+    getrlimit(RLIMIT_FSIZE, &saved_);
+    previous_ = signal(SIGXFSZ, SIG_IGN);
+    rlimit none = saved_;
+    none.rlim_cur = 0;
+    setrlimit(RLIMIT_FSIZE, &none);
+  }
+  ~NoFileWrites() {
+    setrlimit(RLIMIT_FSIZE, &saved_);
+    signal(SIGXFSZ, previous_);
+  }
+  NoFileWrites(const NoFileWrites&) = delete;
+  NoFileWrites& operator=(const NoFileWrites&) = delete;
+
+ private:
+  rlimit saved_{};
+  sighandler_t previous_ = SIG_DFL;
+};
+
+double StateStoreErrors(prometheus::Registry& registry, const std::string& org) {
+  return Value(registry, "sfwarden_state_store_errors_total", "org", org, 0);
+}
+
+TEST_F(AlertServiceTest, AlertTheStoreCannotTakeIsCountedNotifiedAndSavedOnceItCan) {
+  prometheus::Registry registry;
+  auto service = Make(registry);
+  {
+    NoFileWrites disk_full;
+    service->OnDrift({.org = "prod", .read_at = now_, .items = {FailedRemediation()}});
+    EXPECT_EQ(Firing(registry, "RemediationFailed"), 1);  // raised all the same
+    EXPECT_GE(StateStoreErrors(registry, "prod"), 1);
+    service->Tick();  // tries again, fails again
+  }
+  const double errors = StateStoreErrors(registry, "prod");
+  EXPECT_GE(errors, 2);
+  EXPECT_TRUE(store_->LoadAlerts().empty());
+
+  service->Tick();  // the store takes writes again
+  auto stored = store_->LoadAlerts();
+  ASSERT_EQ(stored.size(), 1u);
+  EXPECT_EQ(stored[0].alertname, "RemediationFailed");
+  EXPECT_EQ(stored[0].state, AlertState::kFiring);
+  service->Tick();
+  EXPECT_EQ(StateStoreErrors(registry, "prod"), errors);  // nothing left to retry
 }
 
 TEST_F(AlertServiceTest, UnknownOrgIsIgnored) {

@@ -231,6 +231,18 @@ TEST_F(ConfigTest, SeenIpAndJournalRetentionDefaultTo90DaysAndRefuseLessThanADay
   EXPECT_EQ(loaded.orgs[0].seen_ip_retention, std::chrono::days(30));
 }
 
+TEST_F(ConfigTest, RequestTimeoutDefaultsTo60SecondsAndRefusesOutOfRange) {
+  EXPECT_EQ(Load(kBase).orgs[0].request_timeout, std::chrono::seconds(60));
+  EXPECT_EQ(Load(std::string(kBase) + "    request_timeout: 5s\n").orgs[0].request_timeout,
+            std::chrono::seconds(5));
+  for (const std::string value : {"500ms", "11m"}) {
+    auto d = OnlyError(std::string(kBase) + "    request_timeout: " + value + "\n");
+    EXPECT_EQ(d.path, "orgs[0].request_timeout");
+    EXPECT_EQ(d.line, 10);
+    EXPECT_THAT(d.message, HasSubstr("between 1s and 10m"));
+  }
+}
+
 TEST_F(ConfigTest, UserModeOverridesOrgMode) {
   const Config config = Load(std::string(kBase) +
                              "        mode: enforce\n"
@@ -782,7 +794,8 @@ TEST_F(ConfigTest, DescribeSummarisesOrgsUsersAndModes) {
     poll: { logins: 30s, full_reconcile: 2h }
 )"));
   EXPECT_THAT(described, HasSubstr("org prod: https://acme.my.salesforce.com, API v62.0, auth "
-                                   "jwt_bearer as monitor@acme.com, mode observe"));
+                                   "jwt_bearer as monitor@acme.com, mode observe, "
+                                   "request timeout 1m"));
   EXPECT_THAT(described, HasSubstr("poll: logins 30s, audit_trail 1m, limits 1m, oauth_tokens "
                                    "15m, api_usage_logs 1h, full_reconcile 2h"));
   EXPECT_THAT(described, HasSubstr("user hubspot@acme.com: mode enforce, IPs 54.174.0.0/16"));
