@@ -5,7 +5,9 @@
 #include <openssl/evp.h>
 #include <openssl/sha.h>
 
+#include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <cstring>
 #include <vector>
 
@@ -78,8 +80,29 @@ std::optional<std::string> CheckBcryptHash(std::string_view hash) {
   return std::nullopt;
 }
 
-BasicAuth::BasicAuth(std::map<std::string, std::string> users)
-    : users_(std::move(users)), buffer_(std::make_unique<CryptBuffer>()) {}
+BasicAuth::BasicAuth(std::map<std::string, std::string> users, BcryptBudget budget, Clock now)
+    : users_(std::move(users)),
+      budget_(budget),
+      now_(now ? std::move(now) : Clock([] { return std::chrono::steady_clock::now(); })),
+      tokens_(budget.burst),
+      refilled_at_(now_()),
+      buffer_(std::make_unique<CryptBuffer>()) {}
+
+bool BasicAuth::TakeBudget(std::string_view hash) {
+  const auto now = now_();
+  const double elapsed = std::chrono::duration<double>(now - refilled_at_).count();
+  tokens_ = std::min(budget_.burst, tokens_ + std::max(0.0, elapsed) * budget_.rounds_per_second);
+  refilled_at_ = now;
+  // The cost is two digits at hash[4..5] (CheckBcryptHash accepted it).
+  const int cost = (hash[4] - '0') * 10 + (hash[5] - '0');
+  const double rounds = std::ldexp(1.0, cost);
+  if (tokens_ < rounds) {
+    ++throttled_;
+    return false;
+  }
+  tokens_ -= rounds;
+  return true;
+}
 
 BasicAuth::~BasicAuth() { OPENSSL_cleanse(&buffer_->data, sizeof buffer_->data); }
 
@@ -111,7 +134,7 @@ bool BasicAuth::Check(std::string_view authorization) {
     const auto digest = Digest(user, password, hash);
     if (it != users_.end() && accepted_.count(digest)) {
       ok = true;
-    } else {
+    } else if (TakeBudget(hash)) {
       std::memset(&buffer_->data, 0, sizeof buffer_->data);
       std::string pw(password);
       const char* out = crypt_rn(pw.c_str(), hash.c_str(), &buffer_->data, sizeof buffer_->data);

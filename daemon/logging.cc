@@ -94,9 +94,16 @@ void ConfigureLogging(std::string_view level, std::string_view format) {
 std::string LogSafe(std::string_view untrusted) {
   std::string out;
   out.reserve(untrusted.size());
-  for (unsigned char c : untrusted) {
+  for (std::size_t i = 0; i < untrusted.size(); ++i) {
+    const auto c = static_cast<unsigned char>(untrusted[i]);
+    const auto next = i + 1 < untrusted.size() ? static_cast<unsigned char>(untrusted[i + 1]) : 0;
     if (c < 0x20 || c == 0x7f) {
       out += fmt::format("\\x{:02x}", c);
+    } else if (c == 0xc2 && next >= 0x80 && next <= 0x9f) {
+      // A C1 control (U+0080..U+009F, UTF-8 C2 80..C2 9F): U+009B is CSI, which some
+      // terminals act on like ESC [.
+      out += fmt::format("\\u{:04x}", next);
+      ++i;
     } else {
       out += static_cast<char>(c);
     }

@@ -19,7 +19,8 @@ bool IsValidLogFormat(std::string_view format);
 void ConfigureLogging(std::string_view level, std::string_view format);
 
 /// Escapes a string from outside (Salesforce, config) for one log line: control
-/// characters become \xNN so nobody can forge a log line with an embedded newline.
+/// characters become \xNN (C1 controls, U+0080..U+009F, \uNNNN) so nobody can forge a
+/// log line with an embedded newline or drive a terminal.
 std::string LogSafe(std::string_view untrusted);
 
 }  // namespace sfwarden::daemon

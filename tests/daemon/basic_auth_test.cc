@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 
+#include <chrono>
+
 #include "tests/daemon/web_test_util.h"
 
 namespace sfwarden::daemon {
@@ -53,6 +55,43 @@ TEST_F(BasicAuthTest, MissingOrMalformedHeaderFails) {
 
 TEST_F(BasicAuthTest, SchemeIsCaseInsensitive) {
   EXPECT_TRUE(auth_.Check("basic " + Header("prometheus:right horse").substr(6)));
+}
+
+// The test hashes have cost 4 (16 rounds): a budget of three checks, one more a second.
+class BasicAuthBudgetTest : public ::testing::Test {
+ protected:
+  std::chrono::steady_clock::time_point now_{};
+  BasicAuth auth_{{{"prometheus", testing::BcryptHash("right horse")}},
+                  {.rounds_per_second = 16, .burst = 48},
+                  [this] { return now_; }};
+};
+
+TEST_F(BasicAuthBudgetTest, FloodOfWrongPasswordsIsRefusedUncheckedOnceTheBudgetIsSpent) {
+  for (int i = 0; i < 3; ++i) EXPECT_FALSE(auth_.Check(Header("prometheus:guess")));
+  EXPECT_EQ(auth_.throttled(), 0u);
+  for (int i = 0; i < 100; ++i) EXPECT_FALSE(auth_.Check(Header("prometheus:guess")));
+  EXPECT_EQ(auth_.throttled(), 100u);
+  // The right password is not checked either until the bucket refills.
+  EXPECT_FALSE(auth_.Check(Header("prometheus:right horse")));
+  now_ += std::chrono::seconds(1);
+  EXPECT_TRUE(auth_.Check(Header("prometheus:right horse")));
+}
+
+TEST_F(BasicAuthBudgetTest, RememberedPasswordPassesWhileTheBudgetIsSpent) {
+  ASSERT_TRUE(auth_.Check(Header("prometheus:right horse")));
+  for (int i = 0; i < 10; ++i) auth_.Check(Header("nobody:guess"));  // unknown users cost too
+  EXPECT_GT(auth_.throttled(), 0u);
+  const auto throttled = auth_.throttled();
+  EXPECT_TRUE(auth_.Check(Header("prometheus:right horse")));
+  EXPECT_EQ(auth_.throttled(), throttled);  // no budget spent on it
+}
+
+TEST_F(BasicAuthBudgetTest, BudgetRefillsNoFurtherThanTheBurst) {
+  now_ += std::chrono::hours(1);
+  for (int i = 0; i < 3; ++i) EXPECT_FALSE(auth_.Check(Header("prometheus:guess")));
+  EXPECT_EQ(auth_.throttled(), 0u);
+  EXPECT_FALSE(auth_.Check(Header("prometheus:guess")));
+  EXPECT_EQ(auth_.throttled(), 1u);
 }
 
 TEST(BasicAuthNoUsersTest, NobodyPasses) {

@@ -62,5 +62,14 @@ TEST(LoggingTest, LogSafeEscapesOnlyControlCharacters) {
   EXPECT_EQ(LogSafe("Zürich 203.0.113.9"), "Zürich 203.0.113.9");
 }
 
+TEST(LoggingTest, LogSafeEscapesC1ControlsButNotOtherNonAscii) {
+  // U+009B (CSI) and U+0085 (NEL) as UTF-8; U+00A0 and U+00C4 are printable.
+  EXPECT_EQ(LogSafe("a\xc2\x9b"
+                    "31mb\xc2\x85"
+                    "c"),
+            "a\\u009b31mb\\u0085c");
+  EXPECT_EQ(LogSafe("\xc2\xa0\xc3\x84 \xc2"), "\xc2\xa0\xc3\x84 \xc2");
+}
+
 }  // namespace
 }  // namespace sfwarden::daemon
