@@ -67,6 +67,8 @@ class Statement {
   bool IsNull(int column) const;
 
  private:
+  void CheckBind(int rc);  // throws SqliteError unless SQLITE_OK
+
   sqlite3* db_;
   sqlite3_stmt* stmt_ = nullptr;
   std::string sql_;  // for error messages

@@ -425,6 +425,62 @@ TEST(StateStoreTest, LoginsAreCountedOnceAcrossOverlappingBatchesAndReopens) {
   EXPECT_TRUE(store->LoginCounts("dev").empty());
 }
 
+// RecordLogins sums a batch per key before writing; the result must be what one write
+// per row gives, including an Id repeated inside the batch, an empty country after a
+// known one, and a later country replacing an earlier one.
+TEST(StateStoreTest, LoginBatchLeavesTheSameStateAsOneRowPerBatch) {
+  const std::vector<LoginRecord> rows = {
+      Login("0Ya1", "u@acme.com", 5'000'000, "success", "54.174.1.2", "US"),
+      Login("0Ya2", "u@acme.com", 1'000'900, "success", "54.174.1.2", ""),
+      Login("0Ya3", "u@acme.com", 9'000'000, "invalid_password", "54.174.1.2", "CA"),
+      Login("0Ya1", "u@acme.com", 5'000'000, "success", "54.174.1.2", "US"),
+      Login("0Ya4", "v@acme.com", 7'000'000, "success", "", ""),
+      Login("0Ya5", "v@acme.com", 3'000'000, "success", "203.0.113.9", "DE"),
+      Login("0Ya6", "u@acme.com", 2'000'000, "success", "198.51.100.1", "")};
+  TempDir batched_dir;
+  TempDir single_dir;
+  auto batched = StateStore::Open(batched_dir.path());
+  auto single = StateStore::Open(single_dir.path());
+
+  auto fresh = batched->RecordLogins("prod", rows, "c", At(1));
+  std::vector<bool> fresh_single;
+  for (const auto& row : rows) {
+    fresh_single.push_back(single->RecordLogins("prod", {row}, "c", At(1))[0]);
+  }
+
+  EXPECT_EQ(fresh, (std::vector<bool>{true, true, true, false, true, true, true}));
+  EXPECT_EQ(fresh, fresh_single);
+  auto counts = batched->LoginCounts("prod");
+  auto counts_single = single->LoginCounts("prod");
+  ASSERT_EQ(counts.size(), counts_single.size());
+  for (std::size_t i = 0; i < counts.size(); ++i) {
+    EXPECT_EQ(counts[i].username, counts_single[i].username);
+    EXPECT_EQ(counts[i].outcome, counts_single[i].outcome);
+    EXPECT_EQ(counts[i].count, counts_single[i].count);
+  }
+  EXPECT_EQ(batched->LastSuccessfulLogins("prod"), single->LastSuccessfulLogins("prod"));
+  EXPECT_EQ(batched->LastSuccessfulLogins("prod").at("v@acme.com"), 7'000'000);
+  for (std::string user : {"u@acme.com", "v@acme.com"}) {
+    auto ips = batched->SeenIps("prod", user);
+    auto ips_single = single->SeenIps("prod", user);
+    ASSERT_EQ(ips.size(), ips_single.size()) << user;
+    for (std::size_t i = 0; i < ips.size(); ++i) {
+      EXPECT_EQ(ips[i].ip, ips_single[i].ip);
+      EXPECT_EQ(ips[i].country, ips_single[i].country);
+      EXPECT_EQ(ips[i].first_seen, ips_single[i].first_seen);
+      EXPECT_EQ(ips[i].last_seen, ips_single[i].last_seen);
+      EXPECT_EQ(ips[i].count, ips_single[i].count);
+    }
+  }
+  auto u_ips = batched->SeenIps("prod", "u@acme.com");
+  ASSERT_EQ(u_ips.size(), 2u);
+  EXPECT_EQ(u_ips[0].ip, "54.174.1.2");
+  EXPECT_EQ(u_ips[0].country, "CA");
+  EXPECT_EQ(u_ips[0].count, 3);
+  EXPECT_EQ(u_ips[0].first_seen, At(1000));
+  EXPECT_EQ(u_ips[0].last_seen, At(9000));
+}
+
 TEST(StateStoreTest, FailedLoginBatchLeavesNeitherCountsNorCursor) {
   TempDir tmp;
   auto store = StateStore::Open(tmp.path());
