@@ -132,6 +132,13 @@ void FaultTest::WaitForPolls(const std::string& org, const std::string& source, 
   }
 }
 
+std::size_t FaultTest::SimAssignments(int sim_port) {
+  return SimQuery(sim_port, "SELECT Id FROM PermissionSetAssignment WHERE Assignee.Username = '" +
+                                std::string(kHubspot) +
+                                "' AND PermissionSet.Name = 'HubSpot_Sync_Access'")
+      .size();
+}
+
 nlohmann::json FaultTest::Journal() {
   auto r = RunSfwarden({"journal", "--output=json"});
   EXPECT_EQ(r.exit_code, 0) << r.err;

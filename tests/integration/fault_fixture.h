@@ -59,6 +59,10 @@ class FaultTest : public SfwardenTest {
     return Sample(Metrics(), "sfwarden_user_permission_sets", {{"org", "sim"}, {"user", kHubspot}});
   }
 
+  /// The hubspot user's assignments of HubSpot_Sync_Access as sfsim holds them: a
+  /// duplicate or half-done write shows here even where sfwarden's own view is wrong.
+  std::size_t SimAssignments(int sim_port);
+
   std::unique_ptr<Subprocess> sim_;
   int sim_port_ = 0;
 };

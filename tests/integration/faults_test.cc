@@ -165,33 +165,56 @@ TEST_F(FaultsTest, UnresolvableLoginHostLeavesTheHealthyOrgPolling) {
   EXPECT_THAT(sfwarden->Stderr(), HasSubstr("org nowhere: reading permissions failed"));
 }
 
-// One org answers slowly (a 6 s delay on its poll); the other keeps its 1 s schedule, and
-// the slow one carries on once its answer comes.
-TEST_F(FaultsTest, SlowOrgDoesNotDelayTheOthers) {
-  std::unique_ptr<testing::Subprocess> slow_sim;
-  int slow_port = StartSim(slow_sim, testing::kFaultOrgFile);
+// One org stops answering (sfsim holds every reply to its polls for ten minutes). With
+// request_timeout 1s each attempt of its poll times out, so the poll fails within seconds
+// and shows failed; the other org keeps its 1 s schedule meanwhile, and the hung org reads
+// again by itself once the fault ends.
+TEST_F(FaultsTest, HungOrgTimesOutWhileTheOthersKeepTheirSchedule) {
+  std::unique_ptr<testing::Subprocess> hung_sim;
+  int hung_port = StartSim(hung_sim, testing::kFaultOrgFile);
   WriteConfig(testing::FaultOrgConfig("sim", SimUrl(sim_port_)) +
-              testing::FaultOrgConfig("slow", SimUrl(slow_port)));
+              testing::FaultOrgConfig("hung", SimUrl(hung_port)) + "    request_timeout: 1s\n");
   auto sfwarden = StartSfwarden();
-  WaitForValue("sfwarden_collector_success", Source("slow", "logins"), 1);
+  WaitForValue("sfwarden_collector_success", Source("hung", "logins"), 1);
   WaitForValue("sfwarden_collector_success", Source("sim", "logins"), 1);
 
-  AddFault(slow_port, R"({"path": "/services/data/v62.0/composite", "kind": "delay", )"
-                      R"("delay_ms": 6000})");
+  AddFault(hung_port, R"({"path": "/services/data/v62.0/composite", "count": 1000, )"
+                      R"("kind": "delay", "delay_ms": 600000})");
   const auto deadline = std::chrono::steady_clock::now() + 20s;
-  while (FaultsLeft(slow_port) != 0) {  // the slow org's poll is now in flight
+  const auto hits = [&] {  // replies sfsim is holding back (or has held)
+    auto f =
+        nlohmann::json::parse(testing::HttpGet(hung_port, "/__sim/faults").body, nullptr, false);
+    return f.is_object() && !f["faults"].empty() ? 1000 - f["faults"][0]["count"].get<int>() : 0;
+  };
+  while (hits() == 0) {  // the hung org's poll is now in flight
     ASSERT_LT(std::chrono::steady_clock::now(), deadline);
     std::this_thread::sleep_for(50ms);
   }
-  const auto slow_before = Sample(Metrics(), "sfwarden_collector_last_success_timestamp_seconds",
-                                  Source("slow", "logins"));
-  WaitForPolls("sim", "logins", 3);  // well within the 6 s the slow org takes
+  const auto hung_before = Sample(Metrics(), "sfwarden_collector_last_success_timestamp_seconds",
+                                  Source("hung", "logins"));
+  // Two polls of the healthy org take about 2 s; the hung poll's attempts (1 s each) are
+  // not over before 4 s.
+  WaitForPolls("sim", "logins", 2);
   EXPECT_EQ(Sample(Metrics(), "sfwarden_collector_last_success_timestamp_seconds",
-                   Source("slow", "logins")),
-            slow_before);
-  WaitForPolls("slow", "logins", 1);
-  RecordLogin(slow_port, kHubspot);
-  WaitForValue("sfwarden_logins_total", Logins("slow", kHubspot), 1);
+                   Source("hung", "logins")),
+            hung_before);
+
+  auto m = WaitForValue("sfwarden_collector_success", Source("hung", "logins"), 0);
+  EXPECT_GT(Sample(m, "sfwarden_salesforce_calls_total",
+                   {{"org", "hung"}, {"kind", "composite"}, {"outcome", "timeout"}})
+                .value_or(0),
+            0)
+      << m;
+  EXPECT_EQ(Sample(m, "sfwarden_collector_success", Source("sim", "logins")), 1);
+  EXPECT_TRUE(sfwarden->Running());
+  EXPECT_EQ(testing::HttpGet(port_, "/-/healthy").status, 200);
+
+  ClearFaults(hung_port);
+  WaitForValue("sfwarden_collector_success", Source("hung", "logins"), 1);
+  EXPECT_TRUE(sfwarden->WaitForOutput("org hung: reading logins works again", 5s))
+      << sfwarden->Stderr();
+  RecordLogin(hung_port, kHubspot);
+  WaitForValue("sfwarden_logins_total", Logins("hung", kHubspot), 1);
 }
 
 }  // namespace

@@ -58,6 +58,7 @@ TEST_P(SoapFaultTest, FailedSharingRuleReadHoldsEnforcementBackUntilItWorks) {
   // shows the last good read), the incremental polls go on.
   WaitForPolls("sim", "logins", 2);
   EXPECT_EQ(Sample(Metrics(), "sfwarden_remediations_total", Remediated("done")), std::nullopt);
+  EXPECT_EQ(SimAssignments(sim_port_), 0u);
   EXPECT_TRUE(sfwarden->Running());
   EXPECT_THAT(sfwarden->Stderr(), HasSubstr("org sim: reading permissions failed"));
 
@@ -66,6 +67,7 @@ TEST_P(SoapFaultTest, FailedSharingRuleReadHoldsEnforcementBackUntilItWorks) {
   m = WaitForValue("sfwarden_collector_success", Source("sim", "permissions"), 1);
   EXPECT_EQ(Sample(m, "sfwarden_drift_items", kMissing), 0);
   EXPECT_EQ(PermissionSets(), 1);
+  EXPECT_EQ(SimAssignments(sim_port_), 1u);
   sfwarden->Signal(SIGTERM);
   ASSERT_TRUE(sfwarden->Wait(15s).has_value());
   auto journal = Journal();
@@ -101,6 +103,7 @@ TEST_F(WriteFaultTest, LostAnswerToAWriteIsConcludedNotRepeated) {
       0);
   WaitForPolls("sim", "audit_trail", 2);
   EXPECT_EQ(PermissionSets(), 1);
+  EXPECT_EQ(SimAssignments(sim_port_), 1u);
   EXPECT_TRUE(sfwarden->Running());
   sfwarden->Signal(SIGTERM);
   ASSERT_TRUE(sfwarden->Wait(15s).has_value());
@@ -126,6 +129,7 @@ TEST_F(WriteFaultTest, RefusedWriteIsAlertedAndRedoneOnce) {
   EXPECT_GE(Sample(m, "sfwarden_remediations_total", Remediated("failed")).value_or(0), 1);
   WaitForValue("sfwarden_alerts_firing", alert, 0);
   EXPECT_EQ(PermissionSets(), 1);
+  EXPECT_EQ(SimAssignments(sim_port_), 1u);
   sfwarden->Signal(SIGTERM);
   ASSERT_TRUE(sfwarden->Wait(15s).has_value());
   auto journal = Journal();

@@ -82,4 +82,24 @@ HttpResult SfwardenTest::SimPost(int port, const std::string& path, const std::s
   return r;
 }
 
+nlohmann::json SfwardenTest::SimQuery(int port, const std::string& soql,
+                                      const std::string& username, const std::string& version) {
+  auto token = nlohmann::json::parse(
+      SimPost(port, "/__sim/tokens", R"({"username": ")" + username + R"("})").body, nullptr,
+      false);
+  if (!token.is_object() || !token.contains("access_token")) {
+    ADD_FAILURE() << "no token from sfsim for " << username;
+    return nlohmann::json::array();
+  }
+  // sfwarden::testing::Run: ::testing::Test has a private Run() of its own.
+  auto r = sfwarden::testing::Run(
+      {"/usr/bin/curl", "-sS", "--get", "-H",
+       "Authorization: Bearer " + token["access_token"].get<std::string>(), "--data-urlencode",
+       "q=" + soql, SimUrl(port) + "/services/data/" + version + "/query"});
+  auto page = nlohmann::json::parse(r.out, nullptr, false);
+  EXPECT_TRUE(page.is_object() && page.value("done", false)) << soql << ": " << r.out << r.err;
+  return page.is_object() ? page.value("records", nlohmann::json::array())
+                          : nlohmann::json::array();
+}
+
 }  // namespace sfwarden::testing

@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 
@@ -45,6 +46,11 @@ class SfwardenTest : public ::testing::Test {
   std::string WaitForValue(const std::string& name,
                            const std::map<std::string, std::string>& labels, double value);
   HttpResult SimPost(int port, const std::string& path, const std::string& json);
+  /// The records of `soql` as sfsim holds them (the org's own state, not sfwarden's view
+  /// of it): one page of GET /query as `username`; fails the test if the query fails.
+  nlohmann::json SimQuery(int port, const std::string& soql,
+                          const std::string& username = "admin@acme.example",
+                          const std::string& version = "v62.0");
 
   TempDir dir_;
   int sims_ = 0;

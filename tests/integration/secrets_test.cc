@@ -288,6 +288,21 @@ TEST_F(SecretsTest, NoSecretInAnythingSfwardenWrites) {
   }
   EXPECT_GE(state_files, 1);
 
+  // A crash while logged in to both orgs: what the process prints as it dies (nothing
+  // from a release build; AddressSanitizer's SEGV report with its stack under
+  // SFWARDEN_SANITIZE) is searched too.
+  auto crashed = std::make_unique<testing::Subprocess>(
+      Args({"run", "--web.listen-address=127.0.0.1:" + std::to_string(port_),
+            "--state.dir=" + state.string()}),
+      Env());
+  WaitFor([&](const std::string& m) { return polled(m, "jwt") && polled(m, "cc"); });
+  crashed->Signal(SIGSEGV);
+  const auto crash_exit = crashed->Wait(15s);
+  ASSERT_TRUE(crash_exit.has_value()) << crashed->Stderr();
+  EXPECT_NE(*crash_exit, 0);
+  places["crash (SIGSEGV) stdout"] = crashed->Stdout();
+  places["crash (SIGSEGV) stderr"] = crashed->Stderr();
+
   // The run did what the search relies on: both orgs read, both plans made.
   EXPECT_THAT(places["GET /metrics"], ::testing::HasSubstr("org=\"jwt\""));
   EXPECT_THAT(places["GET /metrics"], ::testing::HasSubstr("org=\"cc\""));

@@ -19,6 +19,9 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -34,6 +37,11 @@ using testing::Sample;
 
 class StateDirTest : public testing::FaultTest {
  protected:
+  static std::string ReadAll(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+
   /// `sfwarden run` as StartSfwarden() starts it, but with stderr through a pipe.
   std::unique_ptr<testing::Subprocess> StartSfwardenLoggingToPipe() {
     return std::make_unique<testing::Subprocess>(
@@ -107,6 +115,54 @@ TEST_F(StateDirTest, WritesFailingIsReportedAndNothingIsLostOrDoubledAfterwards)
   WaitForValue("sfwarden_collector_success", Source("sim", "logins"), 1);
   WaitForPolls("sim", "logins", 1);
   EXPECT_EQ(Sample(Metrics(), "sfwarden_logins_total", Logins("sim", kHubspot)), 3);
+}
+
+// A read-only state directory (EROFS): a bind mount remounted read-only in a private
+// mount namespace (unshare(1), root only). The kernel refuses to make a mount read-only
+// while a file on it is open for writing (EBUSY), so a directory cannot turn read-only
+// under a running sfwarden by remount; what can happen is a start on a read-only
+// directory (a volume mounted ro, a filesystem that remounted itself ro after I/O
+// errors). sfwarden must refuse to start, saying which directory and why, leave the
+// database as it was, and work from it once the directory is writable again.
+TEST_F(StateDirTest, ReadOnlyStateDirectoryIsRefusedAtStartAndKeptIntact) {
+  WriteConfig(testing::FaultOrgConfig("sim", SimUrl(sim_port_)));
+  auto sfwarden = StartSfwarden();
+  RecordLogin(sim_port_, kHubspot);
+  WaitForValue("sfwarden_logins_total", Logins("sim", kHubspot), 1);
+  sfwarden->Signal(SIGTERM);
+  ASSERT_EQ(sfwarden->Wait(15s), 0) << sfwarden->Stderr();
+  const auto db = StateDir() / "sfwarden.db";
+  const std::string before = ReadAll(db);
+  ASSERT_FALSE(before.empty());
+
+  // `$0` is the state directory, the rest sfwarden's command line.
+  const std::string read_only_mount =
+      R"(mount --bind "$0" "$0" && mount -o remount,bind,ro "$0" && exec "$@")";
+  auto probe = testing::Run({"/usr/bin/unshare", "-m", "--propagation", "private", "/bin/sh", "-c",
+                             read_only_mount, StateDir().string(), "/bin/sh", "-c",
+                             "! touch \"$0/probe\" 2>/dev/null", StateDir().string()});
+  if (probe.exit_code != 0) {
+    GTEST_SKIP() << "cannot make a read-only bind mount here (needs root and unshare -m): "
+                 << probe.err;
+  }
+  auto run = testing::Run(
+      {"/usr/bin/unshare", "-m", "--propagation", "private", "/bin/sh", "-c", read_only_mount,
+       StateDir().string(), testing::BinaryPath("daemon/sfwarden").string(), "run",
+       "--config.file=" + config_.string(),
+       "--web.listen-address=127.0.0.1:" + std::to_string(port_),
+       "--state.dir=" + StateDir().string()},
+      {{"CREDENTIALS_DIRECTORY", (dir_.path() / "creds").string()}});
+  EXPECT_EQ(run.exit_code, 1) << run.err;
+  EXPECT_THAT(run.err, HasSubstr("state directory '" + StateDir().string() + "'"));
+  EXPECT_THAT(run.err, HasSubstr(std::strerror(EROFS)));
+  EXPECT_EQ(ReadAll(db), before);
+
+  sfwarden = StartSfwarden();  // writable again: carries on from what it had
+  WaitForValue("sfwarden_collector_success", Source("sim", "logins"), 1);
+  WaitForPolls("sim", "logins", 1);
+  EXPECT_EQ(Sample(Metrics(), "sfwarden_logins_total", Logins("sim", kHubspot)), 1);
+  RecordLogin(sim_port_, kHubspot);
+  WaitForValue("sfwarden_logins_total", Logins("sim", kHubspot), 2);
 }
 
 }  // namespace
