@@ -51,10 +51,11 @@ endif()
 # scripts/test builds with CMAKE_UNITY_BUILD=ON: CMake compiles the .cc files of a target
 # in batches of CMAKE_UNITY_BUILD_BATCH_SIZE, one compiler run each, so the Boost, JSON and
 # GoogleTest headers are parsed and their templates instantiated once per batch instead of
-# once per file (sfwarden_sim: 245 s of compiler CPU in 29 files, 158 s in 4). The files of a batch share one translation
-# unit: a file whose file-local names (anonymous namespace, static) clash with another
-# file's of the same target is listed with sfwarden_compile_alone(file...) in its folder's
-# CMakeLists.txt. An ordinary build (no CMAKE_UNITY_BUILD) is unaffected.
+# once per file (sfwarden_sim: 245 s of compiler CPU as 29 files, 158 s as 4 batches).
+# The files of a batch share one translation unit: a file whose file-local names
+# (anonymous namespace, static) clash with another file's of the same target is listed
+# with sfwarden_compile_alone(file...) in its folder's CMakeLists.txt. An ordinary build
+# (no CMAKE_UNITY_BUILD) is unaffected.
 function(sfwarden_compile_alone)
   set_source_files_properties(${ARGN} PROPERTIES SKIP_UNITY_BUILD_INCLUSION ON)
 endfunction()
