@@ -33,6 +33,13 @@ std::string Lower(std::string_view text) {
   return out;
 }
 
+// Without a lowered copy: these run for every LoginHistory row (bench/README.md, figure 4).
+bool EqualsIgnoreCase(std::string_view a, std::string_view lower) {
+  return std::equal(a.begin(), a.end(), lower.begin(), lower.end(), [](char x, char y) {
+    return std::tolower(static_cast<unsigned char>(x)) == static_cast<unsigned char>(y);
+  });
+}
+
 bool Contains(std::string_view haystack, std::string_view needle) {
   return haystack.find(needle) != std::string_view::npos;
 }
@@ -76,8 +83,8 @@ std::string_view ToString(LoginKind kind) {
 }
 
 LoginOutcome ClassifyLoginStatus(std::string_view status) {
+  if (EqualsIgnoreCase(status, "success")) return LoginOutcome::kSuccess;
   const std::string s = Lower(status);
-  if (s == "success") return LoginOutcome::kSuccess;
   // Order matters: "Password Lockout" names a password but is a lockout.
   if (Contains(s, "lockout") || Contains(s, "locked") || Contains(s, "frozen")) {
     return LoginOutcome::kLockedOut;
@@ -95,7 +102,6 @@ LoginOutcome ClassifyLoginStatus(std::string_view status) {
 }
 
 LoginKind ClassifyLoginType(std::string_view login_type) {
-  const std::string t = Lower(login_type);
   static constexpr std::array<std::string_view, 3> kApi = {"other apex api", "partner product",
                                                            "apex api"};
   static constexpr std::array<std::string_view, 4> kOAuth = {
@@ -104,7 +110,10 @@ LoginKind ClassifyLoginType(std::string_view login_type) {
       "application",        "saml idp initiated sso",           "saml sfdc initiated sso",
       "lightning login",    "employee login to community",      "third party sso",
       "passwordless login", "chatter communities external user"};
-  auto in = [&](const auto& list) { return std::find(list.begin(), list.end(), t) != list.end(); };
+  auto in = [&](const auto& list) {
+    return std::any_of(list.begin(), list.end(),
+                       [&](std::string_view known) { return EqualsIgnoreCase(login_type, known); });
+  };
   if (in(kApi)) return LoginKind::kApi;
   if (in(kOAuth)) return LoginKind::kOAuth;
   if (in(kUi)) return LoginKind::kUi;

@@ -35,9 +35,9 @@ std::optional<LoginObservation> DecodeLogin(const nlohmann::json& record,
   auto username = users.UsernameOf(*user_id);
   if (!username) return std::nullopt;
   LoginObservation login;
-  login.id = *id;
-  login.username = *username;
-  login.user_id = *user_id;
+  login.id = std::move(*id);
+  login.username = std::move(*username);
+  login.user_id = std::move(*user_id);
   login.time = *time;
   login.source_ip = FieldString(record, "SourceIp").value_or("");
   login.country_iso = FieldString(record, "CountryIso").value_or("");
