@@ -77,7 +77,7 @@ tl::expected<CompositeResponse, ApiError> DecodeCompositeResponse(std::string_vi
     return tl::unexpected(detail::DecodeError(kWhat, "missing 'compositeResponse' array"));
   }
   CompositeResponse out;
-  for (const auto& item : *list) {
+  for (auto& item : *list) {
     if (!item.is_object()) return tl::unexpected(detail::DecodeError(kWhat, "item not an object"));
     auto ref = detail::OptionalString(item, "referenceId", kWhat);
     if (!ref) return tl::unexpected(ref.error());
@@ -87,7 +87,8 @@ tl::expected<CompositeResponse, ApiError> DecodeCompositeResponse(std::string_vi
     }
     CompositeSubresponse sub;
     sub.http_status = status->get<int>();
-    if (auto b = item.find("body"); b != item.end()) sub.body = *b;
+    // Moved out of the parsed response, which is dropped here: a query body is a page.
+    if (auto b = item.find("body"); b != item.end()) sub.body = std::move(*b);
     if (auto h = item.find("httpHeaders"); h != item.end() && h->is_object()) {
       for (const auto& [k, v] : h->items()) {
         if (v.is_string()) sub.http_headers[k] = v.get<std::string>();

@@ -24,7 +24,8 @@ struct QueryPage {
 };
 
 tl::expected<QueryPage, ApiError> DecodeQueryPage(std::string_view body);
-tl::expected<QueryPage, ApiError> DecodeQueryPageJson(const nlohmann::json& body);
+/// Takes the records out of `body` (pass it moved when it is not needed afterwards).
+tl::expected<QueryPage, ApiError> DecodeQueryPageJson(nlohmann::json body);
 
 /// The string at a dotted path through parent relationships ("CreatedBy.Username");
 /// nullopt when any step is missing or null, or the value is not a string.
