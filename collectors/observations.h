@@ -190,6 +190,9 @@ struct ObjectPermissionState {
   std::string id;  // ObjectPermissions.Id
   bool read = false, create = false, edit = false, del = false;
   bool view_all = false, modify_all = false;
+  /// PermissionsViewAllFields; false when the snapshot could not read it
+  /// (PermissionSnapshot::view_all_fields_read).
+  bool view_all_fields = false;
 };
 
 struct FieldPermissionState {
@@ -225,6 +228,10 @@ struct PermissionSnapshot {
   std::map<std::string, std::string> org_wide_defaults;       // "Account" -> "Private"
   std::map<std::string, OAuthTokenObservation> oauth_tokens;  // all tokens, by Id
   int api_calls = 0;  // calls this read cost
+  /// Whether ObjectPermissions.PermissionsViewAllFields was read: the field exists from
+  /// API 63.0 (collectors::ReadsViewAllFields). When false every row's view_all_fields is
+  /// unknown, and consumers must neither compare nor write it.
+  bool view_all_fields_read = false;
 };
 
 }  // namespace sfwarden::collectors

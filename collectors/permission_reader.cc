@@ -163,6 +163,7 @@ constexpr const char* kTokens = "tokens";
 asio::awaitable<tl::expected<PermissionSnapshot, ApiError>> ReadPermissions(
     sf::Api& api, const OrgTarget& target) {
   PermissionSnapshot snapshot = detail::EmptySnapshot(target);
+  snapshot.view_all_fields_read = ReadsViewAllFields(target.api_version);
   snapshot.read_at =
       std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now());
   int api_calls = 0;
@@ -235,8 +236,10 @@ asio::awaitable<tl::expected<PermissionSnapshot, ApiError>> ReadPermissions(
   const auto group_ids = FoundIds(snapshot.public_groups);
   std::vector<QueryPart> second;
   if (!set_ids.empty()) {
-    second.push_back(
-        {kObjects, "ObjectPermissions query", detail::ObjectPermissionsSoql(set_ids), {}});
+    second.push_back({kObjects,
+                      "ObjectPermissions query",
+                      detail::ObjectPermissionsSoql(set_ids, snapshot.view_all_fields_read),
+                      {}});
     second.push_back(
         {kFields, "FieldPermissions query", detail::FieldPermissionsSoql(set_ids), {}});
   }

@@ -2,13 +2,30 @@
 // What the collectors of one org watch. Built by the daemon from its config (collectors
 // never see the config file); plain values, copied freely.
 
+#include <charconv>
 #include <chrono>
 #include <map>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace sfwarden::collectors {
+
+/// ObjectPermissions.PermissionsViewAllFields (the object permission "View All Fields") is
+/// listed in Salesforce's field reference for ObjectPermissions (developer.salesforce.com
+/// .../salesforce-field-reference-objectpermissions.html: boolean, label "ViewAllFields");
+/// it arrived with Spring '25 (sfdctechsite.com/2025/01/05/view_all_fields/), i.e. API
+/// 63.0. The exact first API version is not stated by a Salesforce page reachable here
+/// (UNCONFIRMED, WIRE.md §5). An older API version answers INVALID_FIELD for it, so it is
+/// selected only from this version on.
+inline constexpr int kViewAllFieldsApiVersion = 63;
+/// Whether a read at `api_version` ("63.0") selects PermissionsViewAllFields.
+inline bool ReadsViewAllFields(std::string_view api_version) {
+  int major = 0;  // "63.0" -> 63; not a number -> 0 (config validation rejects those)
+  std::from_chars(api_version.data(), api_version.data() + api_version.size(), major);
+  return major >= kViewAllFieldsApiVersion;
+}
 
 struct OrgTarget {
   std::string org;                     // the `org` metric label

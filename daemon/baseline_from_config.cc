@@ -130,9 +130,8 @@ remediation::OrgBaseline BaselineFromConfig(const OrgConfig& org) {
                            .edit = a.edit,
                            .del = a.del,
                            .view_all = a.view_all,
-                           .modify_all = a.modify_all};
-      // view_all_fields is not compared: the permission read has no
-      // PermissionsViewAllFields yet (remediation/baseline.h ObjectAccess).
+                           .modify_all = a.modify_all,
+                           .view_all_fields = a.view_all_fields};
     }
     for (const auto& [field, a] : set.fields) p.fields[field] = {.read = a.read, .edit = a.edit};
     b.permission_sets[name] = std::move(p);

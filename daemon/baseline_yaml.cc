@@ -125,6 +125,9 @@ std::string BaselineYaml(const collectors::PermissionSnapshot& s,
       if (o.del) a.push_back("delete");
       if (o.view_all) a.push_back("view_all");
       if (o.modify_all) a.push_back("modify_all");
+      // Only true where it was read (API 63.0 and later), so a snapshot taken at an older
+      // version never writes a flag its own config could not declare.
+      if (o.view_all_fields) a.push_back("view_all_fields");
       std::string list = "[";
       for (std::size_t i = 0; i < a.size(); ++i) list += (i ? ", " : "") + a[i];
       y << (first ? " " : ", ") << object << ": " << list << "]";

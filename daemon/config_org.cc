@@ -6,6 +6,7 @@
 #include <cctype>
 #include <set>
 
+#include "collectors/target.h"
 #include "daemon/detail/config_enums.h"
 #include "daemon/detail/config_secret.h"
 #include "daemon/detail/config_sections.h"
@@ -355,6 +356,24 @@ void CheckReferences(Context& ctx, const YAML::Node& org_node, const std::string
   }
 }
 
+// ObjectPermissions.PermissionsViewAllFields exists from API 63.0 on
+// (collectors/target.h): at an older version sfwarden can neither read nor
+// write it, so a baseline declaring it could never be held.
+void CheckViewAllFields(Context& ctx, const YAML::Node& node, const std::string& path,
+                        const OrgConfig& org) {
+  if (collectors::ReadsViewAllFields(org.api_version)) return;
+  for (const auto& [name, set] : org.permission_sets) {
+    for (const auto& [object, access] : set.objects) {
+      if (!access.view_all_fields) continue;
+      ctx.Error(node, ChildPath(ChildPath(path, name) + ".objects", object),
+                "view_all_fields needs api_version \"" +
+                    std::to_string(collectors::kViewAllFieldsApiVersion) +
+                    ".0\" or later (ObjectPermissions.PermissionsViewAllFields); this org uses \"" +
+                    org.api_version + "\"");
+    }
+  }
+}
+
 }  // namespace
 
 void ReadOrgs(Context& ctx, const YAML::Node& node, std::vector<OrgConfig>& orgs) {
@@ -437,6 +456,7 @@ void ReadOrgs(Context& ctx, const YAML::Node& node, std::vector<OrgConfig>& orgs
     }
     if (const YAML::Node* sets = map.Get("permission_sets")) {
       ReadPermissionSets(ctx, *sets, map.PathOf("permission_sets"), org.permission_sets);
+      CheckViewAllFields(ctx, *sets, map.PathOf("permission_sets"), org);
     }
     if (const YAML::Node* rules = map.Get("sharing_rules")) {
       ReadSharingRules(ctx, *rules, map.PathOf("sharing_rules"), org.sharing_rules);

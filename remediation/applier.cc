@@ -434,6 +434,7 @@ constexpr Flag kObjectFlags[] = {
     {"PermissionsDelete", &collectors::ObjectPermissionState::del},
     {"PermissionsViewAllRecords", &collectors::ObjectPermissionState::view_all},
     {"PermissionsModifyAllRecords", &collectors::ObjectPermissionState::modify_all},
+    {"PermissionsViewAllFields", &collectors::ObjectPermissionState::view_all_fields},
 };
 
 bool IsPermissionField(const std::string& field) { return field.rfind("Permissions", 0) == 0; }
@@ -510,7 +511,10 @@ tl::expected<bool, std::string> InEffect(const Recorded& r, const PermissionSnap
       if (!IsPermissionField(field)) continue;
       auto flag = std::find_if(std::begin(kObjectFlags), std::end(kObjectFlags),
                                [&](const Flag& f) { return field == f.field; });
-      if (flag == std::end(kObjectFlags)) return tl::unexpected(field + " is not read");
+      if (flag == std::end(kObjectFlags) ||
+          (field == "PermissionsViewAllFields" && !s.view_all_fields_read)) {
+        return tl::unexpected(field + " is not read");
+      }
       if (!value.is_boolean() || have.*(flag->object) != value.get<bool>()) return false;
     }
     return true;

@@ -50,11 +50,13 @@ std::string_view ToString(Mode mode);         // "observe", "enforce"
 std::string_view ToString(EnforceKind kind);  // the config spelling: "permission_sets", ...
 
 /// Object permissions of a permission set (ObjectPermissions.Permissions*). A declared
-/// object is compared on all six flags; the config's view_all_fields is not compared yet
-/// (the snapshot does not read PermissionsViewAllFields).
+/// object is compared on all seven flags; view_all_fields (PermissionsViewAllFields) only
+/// where the snapshot could read it (API 63.0 and later, PermissionSnapshot::
+/// view_all_fields_read), and it is never written where it was not read.
 struct ObjectAccess {
   bool read = false, create = false, edit = false, del = false;
   bool view_all = false, modify_all = false;
+  bool view_all_fields = false;
   friend bool operator==(const ObjectAccess&, const ObjectAccess&) = default;
 };
 

@@ -239,17 +239,8 @@ void CompareUser(Collector& out, const UserBaseline& user, const PermissionSnaps
                     DriftKind::kExtraPublicGroupMembership, "member", "not a member");
 }
 
-ObjectAccess ToAccess(const collectors::ObjectPermissionState& row) {
-  return {.read = row.read,
-          .create = row.create,
-          .edit = row.edit,
-          .del = row.del,
-          .view_all = row.view_all,
-          .modify_all = row.modify_all};
-}
-
 void ComparePermissionSet(Collector& out, const PermissionSetBaseline& want,
-                          const collectors::PermissionSetState& have) {
+                          const collectors::PermissionSetState& have, bool view_all_fields_read) {
   for (const auto& [name, value] : want.system) {
     auto it = have.system.find(name);
     const bool actual = it != have.system.end() && it->second;
@@ -260,8 +251,9 @@ void ComparePermissionSet(Collector& out, const PermissionSetBaseline& want,
   }
   for (const auto& [object, access] : want.objects) {
     auto it = have.objects.find(object);
-    const ObjectAccess actual = it == have.objects.end() ? ObjectAccess{} : ToAccess(it->second);
-    const ObjectAccess expected = WithPrerequisites(access);
+    const ObjectAccess actual = Comparable(
+        it == have.objects.end() ? ObjectAccess{} : ToAccess(it->second), view_all_fields_read);
+    const ObjectAccess expected = Comparable(WithPrerequisites(access), view_all_fields_read);
     if (actual != expected) {
       out.Add(DriftKind::kObjectPermissionMismatch, want.name, object, Describe(expected),
               Describe(actual));
@@ -452,8 +444,23 @@ bool IsEnforceable(DriftKind kind) {
 ObjectAccess WithPrerequisites(ObjectAccess a) {
   if (a.modify_all) a.del = a.view_all = true;
   if (a.del) a.edit = true;
-  if (a.create || a.edit || a.view_all) a.read = true;
+  if (a.create || a.edit || a.view_all || a.view_all_fields) a.read = true;
   return a;
+}
+
+ObjectAccess Comparable(ObjectAccess a, bool view_all_fields_read) {
+  if (!view_all_fields_read) a.view_all_fields = false;
+  return a;
+}
+
+ObjectAccess ToAccess(const collectors::ObjectPermissionState& row) {
+  return {.read = row.read,
+          .create = row.create,
+          .edit = row.edit,
+          .del = row.del,
+          .view_all = row.view_all,
+          .modify_all = row.modify_all,
+          .view_all_fields = row.view_all_fields};
 }
 
 FieldAccess WithPrerequisites(FieldAccess a) {
@@ -469,6 +476,7 @@ std::string Describe(const ObjectAccess& a) {
   if (a.del) words.push_back("delete");
   if (a.view_all) words.push_back("view_all");
   if (a.modify_all) words.push_back("modify_all");
+  if (a.view_all_fields) words.push_back("view_all_fields");
   return Join(words);
 }
 
@@ -534,7 +542,7 @@ DriftReport DetectDrift(const OrgBaseline& baseline, const PermissionSnapshot& s
     auto have = snapshot.permission_sets.find(name);
     // A set missing in the org has no contents to compare; its assignments show as missing.
     if (have == snapshot.permission_sets.end() || !have->second.found) continue;
-    ComparePermissionSet(out, want, have->second);
+    ComparePermissionSet(out, want, have->second, snapshot.view_all_fields_read);
   }
   for (const auto& [object, rules] : baseline.sharing_rules) {
     CompareSharingRules(out, object, rules, snapshot);

@@ -100,12 +100,18 @@ DriftReport DetectDrift(const OrgBaseline& baseline, const collectors::Permissio
 
 /// Salesforce's prerequisites, added: create/edit/view all need read, delete needs read
 /// and edit, modify all needs read, edit, delete and view all (ObjectPermissions object
-/// reference); field edit needs read.
+/// reference); view all fields needs read (UNCONFIRMED: the reference lists the field
+/// without its dependencies; the config requires read with it); field edit needs read.
 ObjectAccess WithPrerequisites(ObjectAccess access);
 FieldAccess WithPrerequisites(FieldAccess access);
 
-/// "read, create, edit" / "none".
+/// "read, create, edit" / "none" (the config's words: "view_all", "view_all_fields"...).
 std::string Describe(const ObjectAccess& access);
+/// `access` as it can be compared and written: without view_all_fields when
+/// `view_all_fields_read` is false (PermissionSnapshot::view_all_fields_read).
+ObjectAccess Comparable(ObjectAccess access, bool view_all_fields_read);
+/// A snapshot row as ObjectAccess (view_all_fields as read; false when it was not).
+ObjectAccess ToAccess(const collectors::ObjectPermissionState& row);
 std::string Describe(const FieldAccess& access);
 /// One line: "Edit to group:X where Field equals V" (owner rules: "from role:Y").
 std::string Describe(const salesforce::SharingRule& rule);

@@ -47,13 +47,17 @@ SkipReason ReasonFor(Disposition disposition) {
   return SkipReason::kAlertOnly;
 }
 
-json ObjectFields(const ObjectAccess& a) {
-  return {{"PermissionsRead", a.read},
-          {"PermissionsCreate", a.create},
-          {"PermissionsEdit", a.edit},
-          {"PermissionsDelete", a.del},
-          {"PermissionsViewAllRecords", a.view_all},
-          {"PermissionsModifyAllRecords", a.modify_all}};
+// PermissionsViewAllFields only where the snapshot read it: an org read at an API version
+// before 63.0 refuses the field (collectors::ReadsViewAllFields).
+json ObjectFields(const ObjectAccess& a, bool view_all_fields_read) {
+  json fields = {{"PermissionsRead", a.read},
+                 {"PermissionsCreate", a.create},
+                 {"PermissionsEdit", a.edit},
+                 {"PermissionsDelete", a.del},
+                 {"PermissionsViewAllRecords", a.view_all},
+                 {"PermissionsModifyAllRecords", a.modify_all}};
+  if (view_all_fields_read) fields["PermissionsViewAllFields"] = a.view_all_fields;
+  return fields;
 }
 
 json FieldFields(const FieldAccess& a) {
@@ -289,31 +293,27 @@ class Planner {
     step.summary += " " + item.item + "=" + (want ? "true" : "false");
   }
 
-  // All six flags are written together, closed over the dependencies, so no write leaves
-  // a combination Salesforce refuses (e.g. Edit without Read).
+  // All flags are written together, closed over the dependencies, so no write leaves a
+  // combination Salesforce refuses (e.g. Edit without Read).
   void ObjectPermission(const DriftItem& item) {
     const PermissionSetState* set = PermissionSet(item);
     if (set == nullptr) return;
-    const ObjectAccess want =
-        WithPrerequisites(baseline_.permission_sets.at(item.subject).objects.at(item.item));
+    const bool view_all_fields = snapshot_.view_all_fields_read;
+    const ObjectAccess want = Comparable(
+        WithPrerequisites(baseline_.permission_sets.at(item.subject).objects.at(item.item)),
+        view_all_fields);
     const std::string summary = item.subject + ": " + item.item + " -> " + Describe(want);
     if (const auto* row = Find(set->objects, item.item)) {
-      const ObjectAccess have{.read = row->read,
-                              .create = row->create,
-                              .edit = row->edit,
-                              .del = row->del,
-                              .view_all = row->view_all,
-                              .modify_all = row->modify_all};
       Stage(Phase::kUpdateObject, {.action = StepAction::kUpdate,
                                    .sobject = "ObjectPermissions",
                                    .record_id = row->id,
-                                   .fields = ObjectFields(want),
-                                   .replaces = ObjectFields(have),
+                                   .fields = ObjectFields(want, view_all_fields),
+                                   .replaces = ObjectFields(ToAccess(*row), view_all_fields),
                                    .fixes = {item.key},
                                    .summary = summary});
       return;
     }
-    json fields = ObjectFields(want);
+    json fields = ObjectFields(want, view_all_fields);
     fields["ParentId"] = set->id;
     fields["SobjectType"] = item.item;
     Stage(Phase::kCreateObject, {.action = StepAction::kCreate,

@@ -60,11 +60,14 @@ std::string PublicGroupsSoql(const std::vector<std::string>& developer_names) {
       .str();
 }
 
-std::string ObjectPermissionsSoql(const std::vector<std::string>& permission_set_ids) {
+std::string ObjectPermissionsSoql(const std::vector<std::string>& permission_set_ids,
+                                  bool view_all_fields) {
   return Soql(
              "SELECT Id, ParentId, SobjectType, PermissionsRead, PermissionsCreate, "
              "PermissionsEdit, PermissionsDelete, PermissionsViewAllRecords, "
-             "PermissionsModifyAllRecords FROM ObjectPermissions WHERE ParentId IN ")
+             "PermissionsModifyAllRecords")
+      .Raw(view_all_fields ? ", PermissionsViewAllFields" : "")
+      .Raw(" FROM ObjectPermissions WHERE ParentId IN ")
       .StringList(permission_set_ids)
       .Raw(" ORDER BY Id")
       .str();

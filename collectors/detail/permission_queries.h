@@ -38,7 +38,10 @@ std::string PublicGroupsSoql(const std::vector<std::string>& developer_names);
 
 // Second composite: by the Ids the first returned (each list non-empty).
 
-std::string ObjectPermissionsSoql(const std::vector<std::string>& permission_set_ids);
+/// With `view_all_fields`, PermissionsViewAllFields too (API 63.0 and later only:
+/// collectors::ReadsViewAllFields).
+std::string ObjectPermissionsSoql(const std::vector<std::string>& permission_set_ids,
+                                  bool view_all_fields);
 std::string FieldPermissionsSoql(const std::vector<std::string>& permission_set_ids);
 /// Direct memberships of the users in the watched groups.
 std::string GroupMembersSoql(const std::vector<std::string>& group_ids,

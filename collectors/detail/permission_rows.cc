@@ -289,6 +289,7 @@ Applied ApplyObjectPermissions(const Rows& rows, PermissionSnapshot& snapshot) {
     state.del = r.Bool("PermissionsDelete");
     state.view_all = r.Bool("PermissionsViewAllRecords");
     state.modify_all = r.Bool("PermissionsModifyAllRecords");
+    if (snapshot.view_all_fields_read) state.view_all_fields = r.Bool("PermissionsViewAllFields");
     if (auto ok = r.Result(); !ok) return ok;
     if (auto* set = Lookup(sets, parent)) (*set)->objects[object] = state;
   }

@@ -62,11 +62,16 @@ TEST(PermissionQueriesTest, NamesThatBecomeFieldNamesMustBeApiNames) {
 }
 
 TEST(PermissionQueriesTest, SecondCompositeQueriesFilterByIds) {
-  EXPECT_EQ(ObjectPermissionsSoql({"0PS1", "0PS2"}),
+  EXPECT_EQ(ObjectPermissionsSoql({"0PS1", "0PS2"}, false),
             "SELECT Id, ParentId, SobjectType, PermissionsRead, PermissionsCreate, "
             "PermissionsEdit, PermissionsDelete, PermissionsViewAllRecords, "
             "PermissionsModifyAllRecords FROM ObjectPermissions WHERE ParentId IN ('0PS1','0PS2') "
             "ORDER BY Id");
+  EXPECT_EQ(ObjectPermissionsSoql({"0PS1"}, true),
+            "SELECT Id, ParentId, SobjectType, PermissionsRead, PermissionsCreate, "
+            "PermissionsEdit, PermissionsDelete, PermissionsViewAllRecords, "
+            "PermissionsModifyAllRecords, PermissionsViewAllFields FROM ObjectPermissions WHERE "
+            "ParentId IN ('0PS1') ORDER BY Id");
   EXPECT_EQ(FieldPermissionsSoql({"0PS1"}),
             "SELECT Id, ParentId, SobjectType, Field, PermissionsRead, PermissionsEdit FROM "
             "FieldPermissions WHERE ParentId IN ('0PS1') ORDER BY Id");

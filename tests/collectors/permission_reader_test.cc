@@ -276,6 +276,43 @@ TEST(PermissionReaderTest, DecodesEveryPartOfTheSnapshot) {
   EXPECT_EQ(snapshot->sharing_rules[0].criteria_rules.at(0).full_name, "Send_to_HubSpot");
 }
 
+TEST(PermissionReaderTest, ViewAllFieldsIsReadFromApi63On) {
+  Reader run;
+  run.org.records["ObjectPermissions"][0]["PermissionsViewAllFields"] = true;
+  auto target = Target();
+  target.api_version = "63.0";
+
+  auto snapshot = run.Read(target);
+
+  ASSERT_TRUE(snapshot.has_value()) << snapshot.error();
+  EXPECT_TRUE(snapshot->view_all_fields_read);
+  EXPECT_NE(run.org.SoqlFor("ObjectPermissions").find("PermissionsViewAllFields"),
+            std::string::npos);
+  EXPECT_TRUE(
+      snapshot->permission_sets.at("HubSpot_Sync_Access").objects.at("Account").view_all_fields);
+}
+
+TEST(PermissionReaderTest, ViewAllFieldsIsNotAskedBeforeApi63) {
+  Reader run;
+  auto target = Target();
+  target.api_version = "62.0";
+
+  auto snapshot = run.Read(target);
+
+  ASSERT_TRUE(snapshot.has_value()) << snapshot.error();
+  EXPECT_FALSE(snapshot->view_all_fields_read);
+  EXPECT_EQ(run.org.SoqlFor("ObjectPermissions").find("ViewAllFields"), std::string::npos);
+  EXPECT_FALSE(
+      snapshot->permission_sets.at("HubSpot_Sync_Access").objects.at("Account").view_all_fields);
+}
+
+TEST(PermissionReaderTest, ReadsViewAllFieldsByMajorVersion) {
+  EXPECT_FALSE(ReadsViewAllFields("62.0"));
+  EXPECT_TRUE(ReadsViewAllFields("63.0"));
+  EXPECT_TRUE(ReadsViewAllFields("100.0"));
+  EXPECT_FALSE(ReadsViewAllFields(""));
+}
+
 TEST(PermissionReaderTest, MissingUserSetAndGroupsAreNotFoundNotErrors) {
   Reader run;
   for (auto object : {"User", "UserLogin", "PermissionSetAssignment", "PermissionSet", "Group"}) {

@@ -70,6 +70,8 @@ struct Settings {
   std::string mode = "enforce";
   int max_changes = 10;
   int flapping_threshold = 5;
+  std::string api_version = "62.0";
+  std::string account_access = "[read, edit]";  // HubSpot_Sync_Access's Account baseline
 };
 
 std::string OrgConfig(const std::string& login_url, const Settings& s = {}) {
@@ -77,6 +79,8 @@ std::string OrgConfig(const std::string& login_url, const Settings& s = {}) {
   - name: sim
     login_url: )" +
          login_url + R"(
+    api_version: ")" +
+         s.api_version + R"("
     auth:
       flow: client_credentials
       client_id: sfwarden-client-id
@@ -103,7 +107,8 @@ std::string OrgConfig(const std::string& login_url, const Settings& s = {}) {
     permission_sets:
       HubSpot_Sync_Access:
         system: { ApiEnabled: true, ModifyAllData: false }
-        objects: { Account: [read, edit] }
+        objects: { Account: )" +
+         s.account_access + R"( }
         fields: { Account.Phone: [read] }
     sharing_rules:
       Account:
@@ -186,6 +191,23 @@ class RemediationTest : public testing::SfwardenTest {
     return {r.exit_code, nlohmann::json::parse(r.out, nullptr, false)};
   }
 
+  // A SOQL query against sfsim's REST API at `version` ("v63.0"), with a fresh admin token
+  // (the control API has no reads): the records of its one page.
+  nlohmann::json SimQuery(const std::string& soql, const std::string& version = "v62.0") {
+    const std::string token =
+        nlohmann::json::parse(
+            SimPost(sim_port_, "/__sim/tokens", R"({"username": "admin@acme.example"})").body,
+            nullptr, false)
+            .value("access_token", "");
+    auto r = testing::Run({"/usr/bin/curl", "-sS", "--get", "-H", "Authorization: Bearer " + token,
+                           "--data-urlencode", "q=" + soql,
+                           SimUrl(sim_port_) + "/services/data/" + version + "/query"});
+    auto page = nlohmann::json::parse(r.out, nullptr, false);
+    EXPECT_TRUE(page.is_object() && page.value("done", false)) << soql << ": " << r.out << r.err;
+    return page.is_object() ? page.value("records", nlohmann::json::array())
+                            : nlohmann::json::array();
+  }
+
   std::unique_ptr<testing::Subprocess> sim_;
   int sim_port_ = 0;
 };
@@ -238,6 +260,37 @@ TEST_F(RemediationTest, EnforceModePutsBackEachKindAnotherAdminChanged) {
   }
   auto [code, plan] = Plan();
   EXPECT_EQ(code, 0) << plan.dump();
+}
+
+// PermissionsViewAllFields exists from API 63.0 (collectors/target.h): there it is read,
+// compared and put back like the other object flags.
+TEST_F(RemediationTest, EnforceModePutsBackViewAllFieldsAtApi63) {
+  const std::string account = R"("action": "set_object_permissions",)"
+                              R"( "permission_set": "HubSpot_Sync_Access", "object": "Account",)";
+  Act(account + R"( "access": ["read", "edit", "viewAllFields"])");  // as the baseline says
+  WriteConfig(OrgConfig(SimUrl(sim_port_), {.api_version = "63.0",
+                                            .account_access = "[read, edit, view_all_fields]"}));
+  auto sfwarden = StartSfwarden();
+  WaitForStart();
+  EXPECT_EQ(Remediations(Metrics()), "");  // the flag was read and matches
+
+  Act(account + R"( "access": ["read", "edit"])");  // another admin clears View All Fields
+  WaitForValue("sfwarden_remediations_total", Done("object_permission_mismatch"), 1);
+  WaitForValue("sfwarden_drift_items", L("object_permission_mismatch", ""), 0);
+  EXPECT_THAT(sfwarden->Stderr(), HasSubstr("view_all_fields"));
+  sfwarden->Signal(SIGTERM);
+  ASSERT_TRUE(sfwarden->Wait(15s).has_value());
+
+  auto rows = SimQuery(
+      "SELECT PermissionsRead, PermissionsEdit, PermissionsViewAllFields FROM ObjectPermissions "
+      "WHERE SobjectType = 'Account' AND Parent.Name = 'HubSpot_Sync_Access'",
+      "v63.0");
+  ASSERT_EQ(rows.size(), 1u) << rows.dump();
+  EXPECT_EQ(rows[0]["PermissionsViewAllFields"], true) << rows.dump();
+  EXPECT_EQ(rows[0]["PermissionsEdit"], true) << rows.dump();
+  auto journal = Journal();
+  ASSERT_EQ(journal.size(), 1u) << journal.dump(2);
+  EXPECT_EQ(journal[0]["state"], "done");
 }
 
 TEST_F(RemediationTest, ObserveModeOnlyReports) {

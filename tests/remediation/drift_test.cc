@@ -206,6 +206,40 @@ TEST(DetectDriftTest, ObjectBaselineIsClosedOverDependencies) {
   EXPECT_THAT(Drift(baseline, snapshot), IsEmpty());
 }
 
+TEST(DetectDriftTest, ViewAllFieldsClearedInTheOrgIsDriftWhereRead) {
+  auto baseline = Baseline();
+  baseline.permission_sets[kSet].objects["Account"].view_all_fields = true;
+  auto snapshot = Snapshot();
+  snapshot.view_all_fields_read = true;
+
+  const auto items = Drift(baseline, snapshot);
+
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_EQ(items[0].kind, DriftKind::kObjectPermissionMismatch);
+  EXPECT_EQ(items[0].expected, "read, create, edit, view_all_fields");
+  EXPECT_EQ(items[0].actual, "read, create, edit");
+}
+
+TEST(DetectDriftTest, ViewAllFieldsGrantedInTheOrgIsDriftWhereRead) {
+  auto snapshot = Snapshot();
+  snapshot.view_all_fields_read = true;
+  snapshot.permission_sets[kSet].objects["Account"].view_all_fields = true;
+
+  const auto items = Drift(Baseline(), snapshot);
+
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_EQ(items[0].actual, "read, create, edit, view_all_fields");
+}
+
+TEST(DetectDriftTest, ViewAllFieldsIsNotComparedWhereTheReadCouldNotSeeIt) {
+  auto baseline = Baseline();
+  baseline.permission_sets[kSet].objects["Account"].view_all_fields = true;
+  auto snapshot = Snapshot();  // read at an API version before 63.0
+  ASSERT_FALSE(snapshot.view_all_fields_read);
+
+  EXPECT_THAT(Drift(baseline, snapshot), IsEmpty());
+}
+
 TEST(DetectDriftTest, FieldPermissionMismatch) {
   auto snapshot = Snapshot();
   snapshot.permission_sets[kSet].fields["Account.AnnualRevenue"].edit = true;
@@ -598,6 +632,8 @@ TEST(DependenciesTest, ObjectPrerequisites) {
   EXPECT_EQ(WithPrerequisites(ObjectAccess{.modify_all = true}),
             (ObjectAccess{
                 .read = true, .edit = true, .del = true, .view_all = true, .modify_all = true}));
+  EXPECT_EQ(WithPrerequisites(ObjectAccess{.view_all_fields = true}),
+            (ObjectAccess{.read = true, .view_all_fields = true}));
   EXPECT_EQ(WithPrerequisites(ObjectAccess{}), ObjectAccess{});
   EXPECT_EQ(WithPrerequisites(FieldAccess{.edit = true}),
             (FieldAccess{.read = true, .edit = true}));

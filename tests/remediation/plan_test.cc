@@ -188,6 +188,37 @@ TEST(BuildPlanTest, ObjectPermissionReductionDropsDependentsTogether) {
                                         {"PermissionsModifyAllRecords", false}}));
 }
 
+TEST(BuildPlanTest, ViewAllFieldsIsWrittenAndRecordedWhereRead) {
+  auto baseline = Baseline();
+  baseline.permission_sets[kSet].objects["Account"].view_all_fields = true;
+  auto snapshot = Snapshot();
+  snapshot.view_all_fields_read = true;
+
+  const Plan plan = PlanFor(baseline, snapshot);
+
+  ASSERT_EQ(plan.steps.size(), 1u);
+  EXPECT_EQ(plan.steps[0].action, StepAction::kUpdate);
+  EXPECT_EQ(plan.steps[0].fields["PermissionsViewAllFields"], true);
+  EXPECT_EQ(plan.steps[0].fields["PermissionsRead"], true);
+  EXPECT_EQ(plan.steps[0].replaces["PermissionsViewAllFields"], false);
+  EXPECT_EQ(plan.steps[0].summary,
+            "HubSpot_Sync_Access: Account -> read, create, edit, view_all_fields");
+}
+
+TEST(BuildPlanTest, ViewAllFieldsIsNeverSentWhereItWasNotRead) {
+  auto baseline = Baseline();
+  baseline.permission_sets[kSet].objects["Account"].view_all_fields = true;
+  auto snapshot = Snapshot();
+  snapshot.permission_sets[kSet].objects.clear();  // drift on the other flags
+
+  const Plan plan = PlanFor(baseline, snapshot);
+
+  ASSERT_EQ(plan.steps.size(), 1u);
+  EXPECT_EQ(plan.steps[0].action, StepAction::kCreate);
+  EXPECT_EQ(plan.steps[0].fields["PermissionsRead"], true);
+  EXPECT_FALSE(plan.steps[0].fields.contains("PermissionsViewAllFields"));
+}
+
 TEST(BuildPlanTest, MissingObjectRowIsCreatedOnTheSet) {
   auto snapshot = Snapshot();
   snapshot.permission_sets[kSet].objects.clear();
