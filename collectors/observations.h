@@ -171,6 +171,11 @@ struct AssignmentState {
   std::string permission_set;        // PermissionSet.Name ("" for a group assignment)
   std::string permission_set_group;  // PermissionSetGroup.DeveloperName ("" otherwise)
   std::optional<Time> expiration;    // ExpirationDate
+  /// PermissionSetId and PermissionSetGroupId, so that a removed assignment of a set or
+  /// group no baseline names can be made again (rollback). A group assignment points at
+  /// the group's aggregate set, whose Id is here too.
+  std::string permission_set_id;
+  std::string permission_set_group_id;  // "" for a set assignment
 };
 
 struct UserState {

@@ -209,19 +209,16 @@ class Planner {
     bool any = false;
     for (const collectors::AssignmentState& a : user->assignments) {
       if ((set ? a.permission_set : a.permission_set_group) != item.item) continue;
-      // What a rollback needs to assign it again. The snapshot has Ids only for watched
-      // sets and groups; for others the name is kept and rollback looks the Id up.
+      // What a rollback needs to assign it again: the assignment's own PermissionSetId or
+      // PermissionSetGroupId (an extra set is one no baseline names, so the snapshot has
+      // no other record of its Id), and the name for people.
       json replaces = {{"Id", a.assignment_id}, {"AssigneeId", user->id}};
       if (set) {
         replaces["PermissionSet.Name"] = item.item;
-        if (const auto* ps = Find(snapshot_.permission_sets, item.item)) {
-          replaces["PermissionSetId"] = ps->id;
-        }
+        replaces["PermissionSetId"] = a.permission_set_id;
       } else {
         replaces["PermissionSetGroup.DeveloperName"] = item.item;
-        if (const auto* group = Find(snapshot_.permission_set_groups, item.item)) {
-          replaces["PermissionSetGroupId"] = group->id;
-        }
+        replaces["PermissionSetGroupId"] = a.permission_set_group_id;
       }
       replaces["ExpirationDate"] =
           a.expiration ? json(salesforce::SoqlDateTime(*a.expiration)) : json();

@@ -210,10 +210,12 @@ Applied ApplyAssignments(const Rows& rows, PermissionSnapshot& snapshot) {
     assignment.assignment_id = r.Text("Id");
     std::string user_id = r.Text("AssigneeId");
     std::string group_id = r.OptionalText("PermissionSetGroupId");
+    assignment.permission_set_id = r.OptionalText("PermissionSetId");
     if (group_id.empty()) {
       assignment.permission_set = r.Text("PermissionSet.Name");
     } else {
       assignment.permission_set_group = r.Text("PermissionSetGroup.DeveloperName");
+      assignment.permission_set_group_id = group_id;
     }
     assignment.expiration = r.OptionalTime("ExpirationDate");
     if (auto ok = r.Result(); !ok) return ok;

@@ -232,6 +232,10 @@ TEST(PermissionReaderTest, DecodesEveryPartOfTheSnapshot) {
   EXPECT_EQ(user.assignments[1].expiration, At("2026-12-01T10:20:30.000+0000"));
   EXPECT_EQ(user.assignments[2].permission_set, "");
   EXPECT_EQ(user.assignments[2].permission_set_group, "Sales_Ops");
+  // The Ids too: a rollback re-creates an assignment of a set no baseline names from them.
+  EXPECT_EQ(user.assignments[1].permission_set_id, "0PS000000000002AAA");
+  EXPECT_EQ(user.assignments[1].permission_set_group_id, "");
+  EXPECT_EQ(user.assignments[2].permission_set_group_id, kSetGroup);
   EXPECT_EQ(user.public_groups, std::vector<std::string>{"HubSpot_Integration_Group"});
   EXPECT_EQ(user.group_member_ids.at("HubSpot_Integration_Group"), "011000000000001AAA");
 

@@ -432,6 +432,40 @@ TEST_F(RemediationTest, RollbackRestoresThePreviousValue) {
   EXPECT_EQ(plan[0]["drift"][0]["kind"], Changes()[3].kind);
 }
 
+// Under exclusive_permission_sets sfwarden removes a set no baseline names; the rollback
+// assigns it again from the Ids the journal kept (the permission read never reads that
+// set), and is journaled itself.
+TEST_F(RemediationTest, RollbackOfARemovedExtraAssignmentAssignsItAgain) {
+  WriteConfig(OrgConfig(SimUrl(sim_port_)));
+  auto sfwarden = StartSfwarden();
+  WaitForStart();
+  const Change& extra = Changes()[1];  // Extra_Access assigned to the hubspot user
+  Act(extra.act);
+  WaitForValue("sfwarden_remediations_total", Done(extra.kind), 1);
+  WaitForValue("sfwarden_drift_items", L(extra.kind, kHubspot), 0);
+  sfwarden->Signal(SIGTERM);
+  ASSERT_TRUE(sfwarden->Wait(15s).has_value());
+  const std::string extra_of_hubspot =
+      "SELECT Id FROM PermissionSetAssignment WHERE Assignee.Username = '" + std::string(kHubspot) +
+      "' AND PermissionSet.Name = 'Extra_Access'";
+  EXPECT_TRUE(SimQuery(extra_of_hubspot).empty());
+
+  auto journal = Journal();
+  ASSERT_EQ(journal.size(), 1u) << journal.dump(2);
+  EXPECT_EQ(journal[0]["action"], "delete");
+  const std::string id = std::to_string(journal[0]["id"].get<int>());
+  auto r = RunSfwarden({"rollback", id, "--yes"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+
+  EXPECT_EQ(SimQuery(extra_of_hubspot).size(), 1u);
+  journal = Journal();
+  ASSERT_EQ(journal.size(), 2u) << journal.dump(2);
+  EXPECT_EQ(journal[0]["state"], "rolled_back");
+  EXPECT_EQ(journal[1]["rollback_of"], journal[0]["id"]);
+  EXPECT_EQ(journal[1]["action"], "create");
+  EXPECT_EQ(journal[1]["state"], "done") << journal.dump(2);
+}
+
 // The rule sfwarden recreated did not exist before: its rollback deletes it again
 // (Metadata API deleteMetadata), journaled like any write.
 TEST_F(RemediationTest, RollbackOfARecreatedSharingRuleDeletesIt) {

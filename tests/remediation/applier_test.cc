@@ -446,6 +446,22 @@ TEST(RollbackTest, DeletedAssignmentIsCreatedAgainFromWhatItReplaced) {
             (json{{"AssigneeId", kUserId}, {"PermissionSetId", "0PS000000000009AAA"}}));
 }
 
+TEST(RollbackTest, DeletedAssignmentOfASetNoBaselineNamesUsesTheRecordedId) {
+  auto before = Snapshot();
+  before.users[kUser].assignments.push_back({.assignment_id = "0Pa000000000009AAA",
+                                             .permission_set = "Extra_Access",
+                                             .permission_set_id = "0PS000000000009AAA"});
+  const JournalEntry entry = DoneEntry(PlanFor(before));
+
+  auto plan = PlanRollback(entry, Snapshot());  // Extra_Access is not read: not watched
+
+  ASSERT_TRUE(plan.has_value()) << plan.error();
+  ASSERT_EQ(plan->steps.size(), 1u);
+  EXPECT_EQ(plan->steps[0].action, StepAction::kCreate);
+  EXPECT_EQ(plan->steps[0].fields,
+            (json{{"AssigneeId", kUserId}, {"PermissionSetId", "0PS000000000009AAA"}}));
+}
+
 TEST(RollbackTest, UpdateWritesThePreviousValuesBack) {
   auto drifted = Snapshot();
   drifted.permission_sets[kSet].objects["Account"].edit = false;

@@ -72,7 +72,8 @@ TEST(BuildPlanTest, ExtraAssignmentIsDeletedByIdAndKeepsWhatItReplaces) {
   auto snapshot = Snapshot();
   snapshot.users[kUser].assignments.push_back({.assignment_id = "0Pa000000000009AAA",
                                                .permission_set = "Marketing_Admin",
-                                               .expiration = At(60)});
+                                               .expiration = At(60),
+                                               .permission_set_id = "0PS000000000009AAA"});
 
   const Plan plan = PlanFor(Baseline(), snapshot);
 
@@ -84,14 +85,18 @@ TEST(BuildPlanTest, ExtraAssignmentIsDeletedByIdAndKeepsWhatItReplaces) {
   EXPECT_EQ(step.replaces["AssigneeId"], kUserId);
   EXPECT_EQ(step.replaces["PermissionSet.Name"], "Marketing_Admin");
   EXPECT_EQ(step.replaces["ExpirationDate"], "2026-01-01T01:00:00.000Z");
-  EXPECT_FALSE(step.replaces.contains("PermissionSetId"));  // not a watched set
+  // Not a watched set: its Id comes from the assignment itself, for a rollback.
+  EXPECT_EQ(step.replaces["PermissionSetId"], "0PS000000000009AAA");
 }
 
 TEST(BuildPlanTest, PermissionSetGroupAssignmentsUseThePermissionSetGroupId) {
   auto snapshot = Snapshot();
   auto& assignments = snapshot.users[kUser].assignments;
   assignments.pop_back();
-  assignments.push_back({.assignment_id = "0Pa8", .permission_set_group = "Admin_Bundle"});
+  assignments.push_back({.assignment_id = "0Pa8",
+                         .permission_set_group = "Admin_Bundle",
+                         .permission_set_id = "0PS8",
+                         .permission_set_group_id = "0PG8"});
 
   const Plan plan = PlanFor(Baseline(), snapshot);
 
@@ -99,6 +104,7 @@ TEST(BuildPlanTest, PermissionSetGroupAssignmentsUseThePermissionSetGroupId) {
   EXPECT_EQ(plan.steps[0].action, StepAction::kDelete);
   EXPECT_EQ(plan.steps[0].record_id, "0Pa8");
   EXPECT_EQ(plan.steps[0].replaces["PermissionSetGroup.DeveloperName"], "Admin_Bundle");
+  EXPECT_EQ(plan.steps[0].replaces["PermissionSetGroupId"], "0PG8");
   EXPECT_EQ(plan.steps[1].action, StepAction::kCreate);
   EXPECT_EQ(plan.steps[1].fields,
             (json{{"AssigneeId", kUserId}, {"PermissionSetGroupId", kSetGroupId}}));
