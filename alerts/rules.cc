@@ -113,9 +113,15 @@ void Findings::Append(Findings other) {
 std::string Untrusted(std::string_view text, std::size_t max_bytes) {
   std::string out;
   out.reserve(std::min(text.size(), max_bytes) + 3);
-  for (char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    out.push_back(u < 0x20 || u == 0x7f ? '?' : c);
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto u = static_cast<unsigned char>(text[i]);
+    const auto next = i + 1 < text.size() ? static_cast<unsigned char>(text[i + 1]) : 0;
+    if (u == 0xc2 && next >= 0x80 && next <= 0x9f) {
+      out.push_back('?');  // a C1 control (U+0080..U+009F; U+009B is a terminal's CSI)
+      ++i;
+    } else {
+      out.push_back(u < 0x20 || u == 0x7f ? '?' : text[i]);
+    }
   }
   if (out.size() <= max_bytes) return out;
   std::size_t cut = max_bytes;

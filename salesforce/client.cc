@@ -586,6 +586,12 @@ asio::awaitable<tl::expected<QuerySummary, ApiError>> Client::PageThrough(std::s
                    max_pages);
       co_return summary;
     }
+    // The org's text: followed only while it stays a plain /services/data/ path.
+    if (!detail::IsOrgDataPath(next)) {
+      co_return tl::unexpected(MakeError(ErrorKind::kDecode,
+                                         "nextRecordsUrl is not a plain /services/data/ path",
+                                         "GET query_more"));
+    }
     path = next;
   }
 }
@@ -676,7 +682,7 @@ asio::awaitable<tl::expected<Limits, ApiError>> Client::GetLimits() {
 
 asio::awaitable<tl::expected<std::size_t, ApiError>> Client::DownloadEventLogFile(
     std::string log_file_path, CsvParser::RowSink rows) {
-  if (!log_file_path.starts_with("/services/data/") || !log_file_path.ends_with("/LogFile")) {
+  if (!detail::IsOrgDataPath(log_file_path) || !log_file_path.ends_with("/LogFile")) {
     co_return tl::unexpected(MakeError(ErrorKind::kDecode,
                                        "LogFile path is not a /services/data/.../LogFile path",
                                        "EventLogFile download"));

@@ -213,4 +213,31 @@ bool BypassesProxy(std::string_view host, std::string_view no_proxy) {
   return false;
 }
 
+bool IsOrgDataPath(std::string_view path) {
+  constexpr std::string_view kPrefix = "/services/data/";
+  if (!path.starts_with(kPrefix)) return false;
+  path = path.substr(0, path.find('?'));
+  for (char c : path) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u <= 0x20 || u >= 0x7f || c == '\\' || c == '#') return false;
+  }
+  // Segments after the prefix; a server that normalises "..", "%2e%2e" or "//" would
+  // otherwise take us to a resource the org did not mean (or to another endpoint).
+  std::string_view rest = path.substr(kPrefix.size());
+  while (true) {
+    const auto slash = rest.find('/');
+    std::string segment(rest.substr(0, slash));
+    for (char& c : segment) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (segment.empty() || segment == "." || segment == ".." || segment == "%2e" ||
+        segment == "%2e%2e" || segment == ".%2e" || segment == "%2e.") {
+      return false;
+    }
+    if (segment.find("%2f") != std::string::npos || segment.find("%5c") != std::string::npos) {
+      return false;  // an encoded separator
+    }
+    if (slash == std::string_view::npos) return true;
+    rest.remove_prefix(slash + 1);
+  }
+}
+
 }  // namespace sfwarden::salesforce::detail

@@ -33,6 +33,12 @@ struct ProxyUrl {
 };
 tl::expected<ProxyUrl, ApiError> ParseProxyUrl(std::string_view text);
 
+/// Whether `path`, a path the org handed us to follow (nextRecordsUrl, an EventLogFile's
+/// LogFile), stays under /services/data/: no "." or ".." segment (also percent-encoded),
+/// no empty segment, backslash, fragment, whitespace or control character (C0, DEL, and
+/// bytes that are not printable ASCII). The query string, if any, is not inspected.
+bool IsOrgDataPath(std::string_view path);
+
 /// localhost, 127.0.0.0/8 and ::1.
 bool IsLoopbackHost(std::string_view host);
 

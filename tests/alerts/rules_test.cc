@@ -475,6 +475,7 @@ TEST(RulesTest, OrgLevelDriftHasNoUserLabel) {
 
 TEST(RulesTest, UntrustedTextIsCleanedAndBoundedOnUtf8Boundaries) {
   EXPECT_EQ(Untrusted("a\nb\x1b[31m\x7f"), "a?b?[31m?");
+  EXPECT_EQ(Untrusted("a\xc2\x9b[31m\xc2\xa0"), "a?[31m\xc2\xa0");  // C1 CSI; NBSP stays
   EXPECT_EQ(Untrusted("abcdef", 3), "abc...");
   EXPECT_EQ(Untrusted("ab\xc3\xa9", 3), "ab...");  // é not split
   EXPECT_EQ(FormatTime(At(2024, 1, 31, 23, 59, 59)), "2024-01-31T23:59:59Z");

@@ -103,5 +103,31 @@ TEST(UrlTest, ProxyUrlCredentialsArePercentDecoded) {
   }
 }
 
+TEST(IsOrgDataPathTest, AcceptsThePathsSalesforceHandsOut) {
+  EXPECT_TRUE(IsOrgDataPath("/services/data/v62.0/query/01gD0000002HU6KIAW-2000"));
+  EXPECT_TRUE(IsOrgDataPath("/services/data/v62.0/sobjects/EventLogFile/0AT5e00000XyZ/LogFile"));
+  EXPECT_TRUE(IsOrgDataPath("/services/data/v62.0/query?q=SELECT+Id+FROM+User+WHERE+a/../b"));
+}
+
+TEST(IsOrgDataPathTest, RefusesPathsThatLeaveServicesData) {
+  for (const char* path : {
+           "/services/oauth2/revoke",
+           "https://evil.example/services/data/v62.0/query/x",
+           "/services/data/v62.0/../../oauth2/revoke",
+           "/services/data/./v62.0/query/x",
+           "/services/data/v62.0/%2E%2E/%2e%2e/oauth2/revoke",
+           "/services/data/v62.0/.%2e/x",
+           "/services/data/v62.0//query/x",
+           "/services/data/v62.0/query%2F..%2Fx",
+           "/services/data/v62.0\\..\\x",
+           "/services/data/v62.0/query/x#frag",
+           "/services/data/v62.0/query/x y",
+           "/services/data/v62.0/query/x\r\nHost: evil",
+           "/services/data/v62.0/query/\xc2\x9bx",
+       }) {
+    EXPECT_FALSE(IsOrgDataPath(path)) << path;
+  }
+}
+
 }  // namespace
 }  // namespace sfwarden::salesforce::detail
