@@ -378,7 +378,7 @@ int RollbackCommand(const ParsedFlags& flags, std::ostream& out, std::ostream& e
     StoreJournal journal(*store);
     OrgSession session(*org);
     auto snapshot = session.Read();
-    auto plan = remediation::PlanRollback(FromStore(*entry), snapshot);
+    auto plan = remediation::PlanRollback(*entry, snapshot);
     if (!plan) throw std::runtime_error(plan.error());
     out << remediation::RenderPlanText(*plan);
     if (!Confirmed(flags, "Roll back journal entry #" + std::to_string(id) + "?", out)) {

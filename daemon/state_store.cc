@@ -337,22 +337,6 @@ void CreateDirectory(const fs::path& dir) {
 
 }  // namespace
 
-std::string_view ToString(JournalState state) {
-  switch (state) {
-    case JournalState::kPlanned:
-      return "planned";
-    case JournalState::kSent:
-      return "sent";
-    case JournalState::kDone:
-      return "done";
-    case JournalState::kFailed:
-      return "failed";
-    case JournalState::kRolledBack:
-      return "rolled_back";
-  }
-  return "planned";  // unreachable; keeps -Wreturn-type quiet
-}
-
 struct StateStore::Impl {
   fs::path dir;
   fs::path db_path;

@@ -13,6 +13,8 @@
 #include <string_view>
 #include <vector>
 
+#include "remediation/journal.h"
+
 namespace sfwarden::daemon {
 
 /// A state-store failure the operator must act on: the state directory cannot be created
@@ -98,28 +100,11 @@ struct OAuthTokenRecord {
   std::int64_t use_count = 0;
 };
 
-/// Remediation journal states. A write is journaled kPlanned before it is sent, kSent
-/// just before the request goes out, then kDone or kFailed; kRolledBack once undone.
-enum class JournalState { kPlanned, kSent, kDone, kFailed, kRolledBack };
-std::string_view ToString(JournalState state);
-
-/// One change the drift engine makes (or made) to an org.
-struct JournalEntry {
-  std::int64_t id = 0;  // assigned by AppendJournal
-  std::string org{};
-  std::string cycle_id{};  // the enforcement cycle that planned it
-  std::string kind{};      // what is changed, e.g. "permission_set_assignment"
-  std::string target{};    // which thing, e.g. "hubspot.integration@acme.com/HubSpot_Sync_Access"
-  std::string action{};    // e.g. "create", "delete", "update"
-  std::string before_json = "null";           // the state it replaces (JSON), for rollback
-  std::string after_json = "null";            // the state it sets (JSON)
-  std::optional<std::int64_t> rollback_of{};  // the entry this one undoes, if a rollback
-  JournalState state = JournalState::kPlanned;
-  std::string error{};  // why it failed; empty otherwise
-  StoreTime created_at{};
-  StoreTime updated_at{};
-  std::string created_id{};  // the Id of the record a create made, once known; else ""
-};
+/// The remediation journal keeps remediation's own entries and states
+/// (remediation/journal.h), column for column; their text spellings (ToString) are the
+/// stored ones.
+using JournalState = remediation::JournalState;
+using JournalEntry = remediation::JournalEntry;
 
 enum class AlertState { kFiring, kResolved };
 

@@ -1,6 +1,7 @@
 #pragma once
 // The remediation journal kept in the daemon's state store: remediation::Journal over
-// StateStore's remediation_journal table, field by field.
+// StateStore's remediation_journal table. The store keeps remediation's JournalEntry as it
+// is (daemon/state_store.h), so this adapter only forwards.
 
 #include "daemon/state_store.h"
 #include "remediation/journal.h"
@@ -22,10 +23,5 @@ class StoreJournal : public remediation::Journal {
  private:
   StateStore& store_;
 };
-
-JournalState ToStore(remediation::JournalState state);
-remediation::JournalState FromStore(JournalState state);
-JournalEntry ToStore(const remediation::JournalEntry& entry);
-remediation::JournalEntry FromStore(const JournalEntry& entry);
 
 }  // namespace sfwarden::daemon

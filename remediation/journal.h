@@ -1,9 +1,9 @@
 #pragma once
 // The write-ahead journal the applier writes through (DESIGN.md, "Safety of enforcement"):
 // every write is recorded before it is sent, with the state it replaces, and marked with
-// its outcome after. The daemon backs it with its SQLite state store; the fields are those
-// of daemon::JournalEntry one to one, so that adapter is a field-by-field copy (remediation
-// never includes daemon/: the dependencies point daemon -> remediation).
+// its outcome after. The daemon backs it with its SQLite state store, which stores these
+// very types (daemon/state_store.h; remediation never includes daemon/: the dependencies
+// point daemon -> remediation).
 
 #include <chrono>
 #include <cstdint>
@@ -15,9 +15,11 @@
 namespace sfwarden::remediation {
 
 /// kPlanned before the request, kSent just before it goes out, then kDone or kFailed;
-/// kRolledBack once a rollback entry undid it. The same values as daemon::JournalState.
+/// kRolledBack once a rollback entry undid it.
 enum class JournalState { kPlanned, kSent, kDone, kFailed, kRolledBack };
-std::string_view ToString(JournalState state);  // "planned", "sent", ...
+/// "planned", "sent", "done", "failed", "rolled_back": also the state store's spelling,
+/// so these never change.
+std::string_view ToString(JournalState state);
 
 /// One write to an org. What the applier stores (see EncodeStep in applier.h):
 ///   kind        the drift key's kind: "permission_set_assignment", "system_permission",
@@ -32,21 +34,21 @@ std::string_view ToString(JournalState state);  // "planned", "sent", ...
 ///               "subject", "item"}], "summary"}: everything needed to check or undo it
 struct JournalEntry {
   std::int64_t id = 0;  // assigned by Journal::Append
-  std::string org;
-  std::string cycle_id;  // the enforcement cycle (or `apply`/`rollback` run) that made it
-  std::string kind;
-  std::string target;
-  std::string action;
+  std::string org{};
+  std::string cycle_id{};  // the enforcement cycle (or `apply`/`rollback` run) that made it
+  std::string kind{};
+  std::string target{};
+  std::string action{};
   std::string before_json = "null";
   std::string after_json = "null";
-  std::optional<std::int64_t> rollback_of;  // the entry this one undoes
+  std::optional<std::int64_t> rollback_of{};  // the entry this one undoes
   JournalState state = JournalState::kPlanned;
-  std::string error;  // why it failed, or why it was concluded as it was; empty otherwise
+  std::string error{};  // why it failed, or why it was concluded as it was; empty otherwise
   std::chrono::sys_seconds created_at{};
   std::chrono::sys_seconds updated_at{};
   /// The Id of the record a create made (Salesforce's answer), so that a rollback deletes
   /// that very record; "" for other actions and while unknown.
-  std::string created_id;
+  std::string created_id{};
 };
 
 /// Durable storage of journal entries. Called on the daemon's io_context thread only.
