@@ -633,6 +633,21 @@ TEST_F(ConfigTest, ObjectPermissionWithoutItsPrerequisiteIsAnError) {
   EXPECT_EQ(error.message, "delete requires edit (Salesforce refuses it otherwise)");
 }
 
+// PermissionsViewAllFields exists from API 63.0 (collectors/target.h); the default is 62.0.
+TEST_F(ConfigTest, ViewAllFieldsNeedsApiVersion63) {
+  const std::string sets = R"(    permission_sets:
+      Sync:
+        objects: { Account: [read, view_all_fields] }
+)";
+  const auto error = OnlyError(std::string(kBase) + sets);
+  EXPECT_EQ(error.path, "orgs[0].permission_sets.Sync.objects.Account");
+  EXPECT_EQ(error.message,
+            "view_all_fields needs api_version \"63.0\" or later "
+            "(ObjectPermissions.PermissionsViewAllFields); this org uses \"62.0\"");
+  const Config config = Load(std::string(kBase) + "    api_version: \"63.0\"\n" + sets);
+  EXPECT_TRUE(config.orgs.at(0).permission_sets.at("Sync").objects.at("Account").view_all_fields);
+}
+
 TEST_F(ConfigTest, DuplicateYamlKeyIsAnError) {
   const auto error = OnlyError(std::string(kBase) + "    mode: observe\n    mode: enforce\n");
   EXPECT_EQ(error.path, "orgs[0].mode");
