@@ -225,7 +225,8 @@ class Report:
             "directory: de-duplication, counters, seen IPs and cursor in one transaction) "
             "and `OrgMetrics::Login`/`SeenIps` (the per-user series the daemon serves on "
             "/metrics, daemon/user_series.h), on one thread. Every row is new (it is "
-            "checked). The pages are rendered before each timed poll. Wall time includes waiting for a core on a busy machine; CPU "
+            "checked). The pages are rendered before each timed poll. "
+            "Wall time includes waiting for a core on a busy machine; CPU "
             "time (`CLOCK_PROCESS_CPUTIME_ID`) is the cost on one core, which the target "
             "is judged on." % (users, pages, polls),
             "",
