@@ -105,6 +105,11 @@ std::optional<std::chrono::system_clock::time_point> ParseSalesforceDateTime(std
   } else {
     return std::nullopt;
   }
+  // system_clock counts nanoseconds in a 64-bit integer here (libstdc++), which spans
+  // 1677-09-21 to 2262-04-11; a year outside 1700..2261 would overflow the conversion
+  // (found by fuzz_rest_json with year 1011). Salesforce's own DateTime range starts at
+  // 1700; a later year than 2261 is no timestamp an org produces for login or audit data.
+  if (y < 1700 || y > 2261) return std::nullopt;
   year_month_day ymd{year{y}, month{unsigned(mo)}, day{unsigned(d)}};
   if (!ymd.ok() || h > 23 || mi > 59 || sec > 60) return std::nullopt;
   return sys_days{ymd} + hours{h} + minutes{mi} + seconds{sec} + milliseconds{millis} -

@@ -77,9 +77,15 @@ TEST(SoqlTest, ParsesSalesforceDateTimes) {
             sys_days{2022y / November / 22} + 4h + 46min + 15s + 591ms);
   auto t = sys_days{2024y / February / 29} + 1h + 2min + 3s + 4ms;
   EXPECT_EQ(ParseSalesforceDateTime(SoqlDateTime(t)), t);
+  EXPECT_EQ(ParseSalesforceDateTime("1700-01-01T00:00:00Z"), sys_days{1700y / January / 1});
+  EXPECT_EQ(ParseSalesforceDateTime("2261-12-31T23:59:59Z"),
+            sys_days{2261y / December / 31} + 23h + 59min + 59s);
   for (const char* bad : {"", "2011-07-07", "2011-07-07T00:37:00", "2011-13-07T00:37:00Z",
                           "2011-07-07T00:37:00.Z", "2011-07-07T00:37:00+0", "x011-07-07T00:37:00Z",
-                          "2011-02-30T00:00:00Z", "2011-07-07T25:00:00Z"}) {
+                          "2011-02-30T00:00:00Z", "2011-07-07T25:00:00Z",
+                          // Outside what a nanosecond system_clock holds (fuzz_rest_json).
+                          "1011-03-15T00:00:00Z", "0000-01-01T00:00:00Z", "9999-12-31T23:59:59Z",
+                          "-999-01-01T00:00:00Z"}) {
     SCOPED_TRACE(bad);
     EXPECT_FALSE(ParseSalesforceDateTime(bad));
   }
