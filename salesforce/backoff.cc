@@ -32,19 +32,32 @@ std::optional<std::chrono::milliseconds> ParseRetryAfter(
   while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
   while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
   if (value.empty()) return std::nullopt;
+  // The value comes from the server: it is clamped to a day in seconds before any
+  // conversion, so a huge number or a far-off date cannot overflow the millisecond
+  // (or the clock's nanosecond) arithmetic. BackoffPolicy::max_retry_after caps it far
+  // below a day in any case.
+  constexpr std::int64_t kLongest = 24 * 60 * 60;
   std::int64_t seconds = 0;
   auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
-  if (ec == std::errc() && p == value.data() + value.size()) {
-    if (seconds < 0) return std::nullopt;
-    return std::chrono::seconds(seconds);
+  if (ec == std::errc::result_out_of_range && p == value.data() + value.size() &&
+      value.front() != '-') {
+    seconds = kLongest;
+  } else if (ec != std::errc() || p != value.data() + value.size()) {
+    std::tm tm{};
+    std::string text(value);
+    const char* end = strptime(text.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+    if (end == nullptr || *end != '\0') return std::nullopt;
+    const std::int64_t at = timegm(&tm);
+    const std::int64_t now_s = std::chrono::floor<std::chrono::seconds>(now)
+                                   .time_since_epoch()
+                                   .count();
+    // timegm's range is far wider than a day either side of now; compare before subtracting.
+    if (at <= now_s) return std::chrono::milliseconds(0);
+    seconds = at - now_s > kLongest ? kLongest : at - now_s;
+  } else if (seconds < 0) {
+    return std::nullopt;
   }
-  std::tm tm{};
-  std::string text(value);
-  const char* end = strptime(text.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
-  if (end == nullptr || *end != '\0') return std::nullopt;
-  auto at = std::chrono::system_clock::from_time_t(timegm(&tm));
-  auto delta = std::chrono::duration_cast<std::chrono::milliseconds>(at - now);
-  return std::max(delta, std::chrono::milliseconds(0));
+  return std::chrono::seconds(std::min(seconds, kLongest));
 }
 
 }  // namespace sfwarden::salesforce

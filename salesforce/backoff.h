@@ -26,7 +26,7 @@ std::chrono::milliseconds BackoffDelay(const BackoffPolicy& policy, int retry,
                                        const UniformRandom& random);
 
 /// Retry-After as delta-seconds or an HTTP-date (RFC 9110 §10.2.3), relative to `now`;
-/// nullopt when malformed. A date in the past gives 0.
+/// nullopt when malformed. A date in the past gives 0; anything beyond a day gives a day.
 std::optional<std::chrono::milliseconds> ParseRetryAfter(std::string_view value,
                                                          std::chrono::system_clock::time_point now);
 

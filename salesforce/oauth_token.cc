@@ -51,7 +51,12 @@ tl::expected<AccessToken, ApiError> DecodeTokenResponse(int http_status, std::st
   if (issued && !issued->empty()) {
     long long ms = 0;
     auto [ptr, ec] = std::from_chars(issued->data(), issued->data() + issued->size(), ms);
-    if (ec == std::errc() && ptr == issued->data() + issued->size()) {
+    // Milliseconds since 1970 from the server; the clock counts nanoseconds in 64 bits
+    // (until 2262), so a larger value is ignored like a malformed one instead of
+    // overflowing the conversion.
+    constexpr long long kLatestMs = 9'000'000'000'000;  // 2255-03-14
+    if (ec == std::errc() && ptr == issued->data() + issued->size() && ms >= 0 &&
+        ms <= kLatestMs) {
       token.issued_at = std::chrono::system_clock::time_point(std::chrono::milliseconds(ms));
     }
   }

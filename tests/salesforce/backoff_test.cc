@@ -50,7 +50,13 @@ TEST(BackoffTest, ParsesRetryAfter) {
   EXPECT_EQ(ParseRetryAfter(" 0 ", now), seconds(0));
   EXPECT_EQ(ParseRetryAfter("Wed, 21 Oct 2015 07:29:00 GMT", now), seconds(60));
   EXPECT_EQ(ParseRetryAfter("Wed, 21 Oct 2015 07:00:00 GMT", now), milliseconds(0));
-  for (const char* bad : {"", "-5", "soon", "12s", "Wed, 21 Oct 2015 07:29:00"}) {
+  // Values a hostile or broken server could send: capped at a day, no overflow (UBSan).
+  EXPECT_EQ(ParseRetryAfter("9223372036854775807", now), hours(24));
+  EXPECT_EQ(ParseRetryAfter("99999999999999999999999", now), hours(24));
+  EXPECT_EQ(ParseRetryAfter("Fri, 31 Dec 9999 23:59:59 GMT", now), hours(24));
+  EXPECT_EQ(ParseRetryAfter("Mon, 01 Jan 1000 00:00:00 GMT", now), milliseconds(0));
+  for (const char* bad : {"", "-5", "soon", "12s", "Wed, 21 Oct 2015 07:29:00",
+                          "-99999999999999999999999"}) {
     SCOPED_TRACE(bad);
     EXPECT_FALSE(ParseRetryAfter(bad, now));
   }

@@ -238,6 +238,18 @@ TEST(OAuthTokenTest, DecodesEverySuccessExample) {
             1704164645123);
 }
 
+TEST(OAuthTokenTest, IgnoresAnIssuedAtTheClockCannotHold) {
+  // Milliseconds past 2262 overflowed the nanosecond system_clock (fuzz_rest_json).
+  for (const char* issued : {"10413792000000", "9223372036854775807", "-1"}) {
+    SCOPED_TRACE(issued);
+    auto token = DecodeTokenResponse(
+        200, std::string(R"({"access_token":"t","instance_url":"https://x.my.salesforce.com",)") +
+                 R"("issued_at":")" + issued + R"("})");
+    ASSERT_TRUE(token) << token.error();
+    EXPECT_FALSE(token->issued_at);
+  }
+}
+
 TEST(OAuthTokenTest, DecodesEveryErrorExampleAsAuthError) {
   struct Case {
     const char* file;
