@@ -22,6 +22,7 @@
 #include <stdexcept>
 
 #include "salesforce/detail/gzip.h"
+#include "salesforce/detail/tls_client_context.h"
 #include "salesforce/detail/url.h"
 
 namespace sfwarden::salesforce {
@@ -100,19 +101,9 @@ TransportOptions WithProxyFromEnvironment(TransportOptions options) {
 
 struct HttpTransport::Impl {
   Impl(asio::io_context& io, TransportOptions opts)
-      : ioc(io), options(std::move(opts)), tls_context(ssl::context::tls_client) {
-    tls_context.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
-                            ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
-                            ssl::context::no_tlsv1_1);
-    SSL_CTX_set_min_proto_version(tls_context.native_handle(), TLS1_2_VERSION);
-    tls_context.set_default_verify_paths();
-    if (!options.ca_file.empty()) {
-      beast::error_code ec;
-      tls_context.load_verify_file(options.ca_file, ec);
-      if (ec)
-        throw std::runtime_error("cannot load CA file " + options.ca_file + ": " + ec.message());
-    }
-    tls_context.set_verify_mode(ssl::verify_peer);
+      : ioc(io),
+        options(std::move(opts)),
+        tls_context(detail::SharedTlsClientContext(options.ca_file)) {
     if (!options.https_proxy.empty()) {
       auto parsed = detail::ParseProxyUrl(options.https_proxy);
       if (!parsed) throw std::runtime_error(parsed.error().message);  // never the URL itself
@@ -273,7 +264,7 @@ struct HttpTransport::Impl {
       co_return conn;
     }
     conn->tls =
-        std::make_unique<beast::ssl_stream<beast::tcp_stream>>(std::move(*stream), tls_context);
+        std::make_unique<beast::ssl_stream<beast::tcp_stream>>(std::move(*stream), *tls_context);
     flight.stream = &conn->lowest();  // `stream` was moved from
     asio::ip::make_address(url.host, ec);
     bool is_ip = !ec;
@@ -469,7 +460,8 @@ struct HttpTransport::Impl {
 
   asio::io_context& ioc;
   TransportOptions options;
-  ssl::context tls_context;
+  // Shared with every transport that trusts the same CA file (detail/tls_client_context.h).
+  std::shared_ptr<ssl::context> tls_context;
   std::optional<detail::Url> proxy;
   std::string proxy_authorization;  // "Basic ..." from HTTPS_PROXY's user-info (a secret)
   std::multimap<std::string, std::unique_ptr<Connection>> idle;

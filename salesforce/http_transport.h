@@ -40,7 +40,9 @@ struct TransportOptions {
   std::chrono::milliseconds total_timeout{std::chrono::minutes(3)};  // whole exchange
   std::size_t max_body_bytes = 32u << 20;                            // buffered (decoded) bodies
   std::size_t max_stream_bytes = 2048u << 20;                        // bodies handed to a BodySink
-  std::string ca_file;  // extra trust anchors (PEM), optional
+  // Extra trust anchors (PEM), optional. Transports with the same ca_file share one TLS
+  // context (salesforce/detail/tls_client_context.h).
+  std::string ca_file;
   // http://[user:password@]proxy:port, "" for none. The credentials (percent-encoded) go
   // only into Proxy-Authorization: Basic on CONNECT; never into errors or logs.
   std::string https_proxy;

@@ -8,6 +8,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <filesystem>
 
 #include "tests/salesforce/async_test_util.h"
 #include "tests/salesforce/test_certs.h"
@@ -298,6 +299,50 @@ TEST_F(HttpsTransportTest, UntrustedCertificateIsRejected) {
   options.ca_file = certs_->ca_file;
   HttpTransport with_ca(ioc_, options);
   EXPECT_FALSE(Get(with_ca, "https://localhost:" + std::to_string(self_signed.port()) + "/"));
+}
+
+// Transports share a TLS context per set of trust anchors: one with a CA file and one
+// without, alive together, each keeps its own trust.
+TEST_F(HttpsTransportTest, TransportsWithAndWithoutACaFileKeepTheirOwnTrust) {
+  TestServer server(
+      ioc_, [](const TestRequest&) { return TestReply{.body = "secure"}; },
+      testing::TlsFiles{certs_->server_cert, certs_->server_key});
+  const std::string url = "https://localhost:" + std::to_string(server.port()) + "/";
+  auto options = FastOptions();
+  options.ca_file = certs_->ca_file;
+  HttpTransport with_ca(ioc_, options);
+  HttpTransport no_ca(ioc_, FastOptions());
+  HttpTransport with_ca_too(ioc_, options);
+  auto refused = Get(no_ca, url);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().error_code, "CERTIFICATE_VERIFY_FAILED") << refused.error();
+  auto first = Get(with_ca, url);
+  ASSERT_TRUE(first) << first.error();
+  auto second = Get(with_ca_too, url);
+  ASSERT_TRUE(second) << second.error();
+}
+
+// A CA file rewritten in place (a rotated private CA) is what the next transport trusts;
+// one made before keeps what it loaded.
+TEST_F(HttpsTransportTest, ATransportMadeAfterTheCaFileChangedTrustsTheNewCa) {
+  sfwarden::testing::TempDir dir;
+  auto rotated = testing::MakeTestCerts(dir, {"DNS:localhost"});
+  const std::string ca = (dir.path() / "trusted.pem").string();
+  std::filesystem::copy_file(certs_->ca_file, ca);
+  TestServer server(
+      ioc_, [](const TestRequest&) { return TestReply{.body = "secure"}; },
+      testing::TlsFiles{rotated.server_cert, rotated.server_key});
+  const std::string url = "https://localhost:" + std::to_string(server.port()) + "/";
+  auto options = FastOptions();
+  options.ca_file = ca;
+  HttpTransport before(ioc_, options);
+  std::filesystem::copy_file(rotated.ca_file, ca,
+                             std::filesystem::copy_options::overwrite_existing);
+  HttpTransport after(ioc_, options);
+  EXPECT_FALSE(Get(before, url));
+  auto r = Get(after, url);
+  ASSERT_TRUE(r) << r.error();
+  EXPECT_EQ(r->body, "secure");
 }
 
 TEST_F(HttpsTransportTest, HostNameMismatchIsRejected) {
