@@ -2,7 +2,7 @@
 
 #include "daemon/config.h"
 
-#include <yaml-cpp/yaml.h>
+#include <yaml-cpp/exceptions.h>
 
 #include <algorithm>
 #include <cctype>
@@ -11,7 +11,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
-#include <sstream>
+#include <memory>
 #include <tuple>
 
 #include "daemon/detail/config_enums.h"
@@ -24,6 +24,7 @@ namespace sfwarden::daemon {
 namespace fs = std::filesystem;
 using detail::Context;
 using detail::MapReader;
+using detail::YamlNode;
 
 std::string_view ToString(Mode v) { return detail::NameOf(detail::kModeNames, v); }
 std::string_view ToString(AuthFlow v) { return detail::NameOf(detail::kAuthFlowNames, v); }
@@ -97,7 +98,7 @@ std::optional<Secret> ReadSecretField(const MapReader& map, std::string_view key
                                       std::string_view file_key, bool inline_allowed) {
   Context& ctx = map.ctx();
   if (map.AtMostOne({key, file_key}) > 1) return std::nullopt;
-  if (const YAML::Node* value = map.Get(key)) {
+  if (const YamlNode* value = map.Get(key)) {
     if (!inline_allowed && !(value->IsScalar() && IsSingleVarReference(value->Scalar()))) {
       // Never echo the value: it is the secret.
       ctx.Error(*value, map.PathOf(key),
@@ -150,7 +151,7 @@ bool IsListenAddress(std::string_view text) {
 
 void ReadStringChoice(const MapReader& map, std::string_view key, std::string& out,
                       std::span<const std::string_view> allowed) {
-  const YAML::Node* value = map.Get(key);
+  const YamlNode* value = map.Get(key);
   if (!value) return;
   auto text = ReadString(map.ctx(), *value, map.PathOf(key));
   if (!text) return;
@@ -162,9 +163,9 @@ void ReadStringChoice(const MapReader& map, std::string_view key, std::string& o
   out = *text;
 }
 
-void ReadGlobal(Context& ctx, const YAML::Node& node, GlobalConfig& global) {
+void ReadGlobal(Context& ctx, YamlNode node, GlobalConfig& global) {
   MapReader map(ctx, node, "global", {"listen_address", "state_dir", "log"});
-  if (const YAML::Node* value = map.Get("listen_address")) {
+  if (const YamlNode* value = map.Get("listen_address")) {
     std::string text;
     if (map.String("listen_address", text)) {
       if (IsListenAddress(text)) {
@@ -176,7 +177,7 @@ void ReadGlobal(Context& ctx, const YAML::Node& node, GlobalConfig& global) {
     }
   }
   if (auto dir = ReadPath(map, "state_dir")) global.state_dir = *dir;
-  if (const YAML::Node* log_node = map.Get("log")) {
+  if (const YamlNode* log_node = map.Get("log")) {
     MapReader log(ctx, *log_node, map.PathOf("log"), {"level", "format"});
     ReadStringChoice(log, "level", global.log_level, kLogLevels);
     ReadStringChoice(log, "format", global.log_format, kLogFormats);
@@ -185,8 +186,7 @@ void ReadGlobal(Context& ctx, const YAML::Node& node, GlobalConfig& global) {
 
 // Scheme and host of an alerting URL, reported without echoing it (webhook URLs are
 // credentials).
-bool CheckReceiverUrl(Context& ctx, const YAML::Node& at, const std::string& path,
-                      const std::string& text) {
+bool CheckReceiverUrl(Context& ctx, YamlNode at, const std::string& path, const std::string& text) {
   auto url = ParseUrl(text);
   std::string problem;
   if (!url) {
@@ -199,7 +199,7 @@ bool CheckReceiverUrl(Context& ctx, const YAML::Node& at, const std::string& pat
   return false;
 }
 
-void ReadAlerting(Context& ctx, const YAML::Node& node, AlertingConfig& alerting) {
+void ReadAlerting(Context& ctx, YamlNode node, AlertingConfig& alerting) {
   MapReader map(ctx, node, "alerting",
                 {"alertmanager", "webhooks", "resend_interval", "resolve_events_after",
                  "learning_period", "org_api_usage_warning", "org_api_usage_critical"});
@@ -212,7 +212,7 @@ void ReadAlerting(Context& ctx, const YAML::Node& node, AlertingConfig& alerting
     ctx.Error(*map.Get("org_api_usage_critical"), map.PathOf("org_api_usage_critical"),
               "must not be below org_api_usage_warning");
   }
-  if (const YAML::Node* list = map.Get("alertmanager")) {
+  if (const YamlNode* list = map.Get("alertmanager")) {
     const auto items = ReadList(ctx, *list, map.PathOf("alertmanager"));
     for (std::size_t i = 0; i < items.size(); ++i) {
       MapReader am(ctx, items[i], IndexPath(map.PathOf("alertmanager"), i), {"url", "timeout"});
@@ -229,7 +229,7 @@ void ReadAlerting(Context& ctx, const YAML::Node& node, AlertingConfig& alerting
       alerting.alertmanager.push_back(std::move(receiver));
     }
   }
-  if (const YAML::Node* list = map.Get("webhooks")) {
+  if (const YamlNode* list = map.Get("webhooks")) {
     const auto items = ReadList(ctx, *list, map.PathOf("webhooks"));
     for (std::size_t i = 0; i < items.size(); ++i) {
       MapReader hook(ctx, items[i], IndexPath(map.PathOf("webhooks"), i),
@@ -249,17 +249,6 @@ void ReadAlerting(Context& ctx, const YAML::Node& node, AlertingConfig& alerting
       alerting.webhooks.push_back(std::move(receiver));
     }
   }
-}
-
-std::string ReadWholeFile(const fs::path& file, std::string& error) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
-    error = std::string("cannot read config file: ") + std::strerror(errno);
-    return {};
-  }
-  std::ostringstream content;
-  content << in.rdbuf();
-  return std::move(content).str();
 }
 
 }  // namespace
@@ -284,20 +273,22 @@ Config LoadConfig(const fs::path& file, const LoadOptions& options) {
     throw ConfigError({std::move(d)});
   };
 
-  std::string read_error;
-  const std::string text = detail::ReadWholeFile(file, read_error);
-  if (!read_error.empty()) fail_with(0, 0, read_error);
-  YAML::Node root;
+  // Parsed straight from the file: neither the text nor yaml-cpp's node graph is ever
+  // held in memory whole (a 4.9 MB config made a 200 MB YAML::Node tree).
+  std::ifstream in(file, std::ios::binary);
+  if (!in) fail_with(0, 0, std::string("cannot read config file: ") + std::strerror(errno));
+  std::unique_ptr<detail::YamlTree> tree;
   try {
-    root = YAML::Load(text);
+    tree = std::make_unique<detail::YamlTree>(in);
   } catch (const YAML::ParserException& e) {
     fail_with(e.mark.line + 1, e.mark.column + 1, "YAML syntax error: " + e.msg);
   } catch (const YAML::Exception& e) {
     fail_with(0, 0, std::string("YAML error: ") + e.what());
   }
+  const YamlNode root = tree->root();
   if (root.IsNull()) fail_with(0, 0, "the file is empty; expected global, orgs and alerting");
   if (!root.IsMap()) {
-    fail_with(Context::LineOf(root), root.Mark().column + 1,
+    fail_with(Context::LineOf(root), root.column() + 1,
               "expected a mapping with global, orgs and alerting at the top, got " +
                   std::string(detail::KindOf(root)));
   }
@@ -305,9 +296,9 @@ Config LoadConfig(const fs::path& file, const LoadOptions& options) {
   Config config;
   config.file = file;
   MapReader top(ctx, root, "", {"global", "orgs", "alerting"});
-  if (const YAML::Node* node = top.Get("global")) detail::ReadGlobal(ctx, *node, config.global);
-  if (const YAML::Node* node = top.Get("orgs")) detail::ReadOrgs(ctx, *node, config.orgs);
-  if (const YAML::Node* node = top.Get("alerting")) {
+  if (const YamlNode* node = top.Get("global")) detail::ReadGlobal(ctx, *node, config.global);
+  if (const YamlNode* node = top.Get("orgs")) detail::ReadOrgs(ctx, *node, config.orgs);
+  if (const YamlNode* node = top.Get("alerting")) {
     detail::ReadAlerting(ctx, *node, config.alerting);
   }
   if (config.orgs.empty() && ctx.errors.empty()) {

@@ -30,7 +30,7 @@ bool IsUsername(std::string_view name) {
                       [](char c) { return std::isspace(static_cast<unsigned char>(c)); });
 }
 
-std::string Where(const std::string& path, const YAML::Node& node) {
+std::string Where(const std::string& path, YamlNode node) {
   return path + ", line " + std::to_string(Context::LineOf(node));
 }
 
@@ -38,7 +38,7 @@ void ReadLoginUrl(const MapReader& org, std::string& out) {
   std::string text;
   if (!org.Require("login_url") || !org.String("login_url", text)) return;
   Context& ctx = org.ctx();
-  const YAML::Node& at = *org.Get("login_url");
+  const YamlNode at = *org.Get("login_url");
   const std::string path = org.PathOf("login_url");
   auto url = ParseUrl(text);
   if (!url) {
@@ -80,7 +80,7 @@ void ReadApiVersion(const MapReader& org, std::string& out) {
   out = major + ".0";
 }
 
-void ReadAuth(Context& ctx, const YAML::Node& node, const std::string& path, AuthConfig& auth) {
+void ReadAuth(Context& ctx, YamlNode node, const std::string& path, AuthConfig& auth) {
   MapReader map(ctx, node, path,
                 {"flow", "client_id", "client_id_file", "username", "private_key_file", "audience",
                  "client_secret", "client_secret_file"});
@@ -92,7 +92,7 @@ void ReadAuth(Context& ctx, const YAML::Node& node, const std::string& path, Aut
     auth.client_id = std::move(*id);
   }
   const auto only_for = [&](std::string_view key, std::string_view flow) {
-    if (const YAML::Node* value = map.Get(key)) {
+    if (const YamlNode* value = map.Get(key)) {
       ctx.Error(*value, map.PathOf(key),
                 "is only used with flow " + std::string(flow) + ", not " +
                     std::string(ToString(auth.flow)));
@@ -145,7 +145,7 @@ void ReadAuth(Context& ctx, const YAML::Node& node, const std::string& path, Aut
 
 // `enforce: [permission_sets, groups, ...]` (the org's, or a user's own); nullopt when an
 // item is wrong (each error reported).
-std::optional<std::vector<EnforceKind>> ReadEnforceKinds(Context& ctx, const YAML::Node& list,
+std::optional<std::vector<EnforceKind>> ReadEnforceKinds(Context& ctx, YamlNode list,
                                                          const std::string& path) {
   const auto items = ReadList(ctx, list, path);
   std::vector<EnforceKind> kinds;
@@ -162,22 +162,20 @@ std::optional<std::vector<EnforceKind>> ReadEnforceKinds(Context& ctx, const YAM
   return kinds;
 }
 
-void ReadEnforcement(Context& ctx, const YAML::Node& node, const std::string& path,
-                     EnforcementConfig& out) {
+void ReadEnforcement(Context& ctx, YamlNode node, const std::string& path, EnforcementConfig& out) {
   MapReader map(ctx, node, path, {"max_changes_per_cycle", "enforce", "flapping"});
   map.Int("max_changes_per_cycle", out.max_changes_per_cycle, 1, 10000);
-  if (const YAML::Node* list = map.Get("enforce")) {
+  if (const YamlNode* list = map.Get("enforce")) {
     if (auto kinds = ReadEnforceKinds(ctx, *list, map.PathOf("enforce"))) out.enforce = *kinds;
   }
-  if (const YAML::Node* flapping = map.Get("flapping")) {
+  if (const YamlNode* flapping = map.Get("flapping")) {
     MapReader f(ctx, *flapping, map.PathOf("flapping"), {"window", "threshold"});
     f.Duration("window", out.flapping.window);
     f.Int("threshold", out.flapping.threshold, 2, 1000);
   }
 }
 
-void ReadLoginHours(Context& ctx, const YAML::Node& node, const std::string& path,
-                    LoginHoursConfig& out) {
+void ReadLoginHours(Context& ctx, YamlNode node, const std::string& path, LoginHoursConfig& out) {
   MapReader map(ctx, node, path, {"tz", "from", "to", "days"});
   if (map.String("tz", out.tz) && !IsKnownTimeZone(out.tz)) {
     ctx.Error(*map.Get("tz"), map.PathOf("tz"),
@@ -206,7 +204,7 @@ void ReadLoginHours(Context& ctx, const YAML::Node& node, const std::string& pat
     ctx.Error(map.Has("to") ? *map.Get("to") : node, path,
               "from and to are equal, so the window is empty (use 00:00 to 24:00 for all day)");
   }
-  if (const YAML::Node* days = map.Get("days")) {
+  if (const YamlNode* days = map.Get("days")) {
     static constexpr EnumName<unsigned> kDays[] = {{"sun", 0}, {"mon", 1}, {"tue", 2}, {"wed", 3},
                                                    {"thu", 4}, {"fri", 5}, {"sat", 6}};
     const auto items = ReadList(ctx, *days, map.PathOf("days"));
@@ -221,8 +219,7 @@ void ReadLoginHours(Context& ctx, const YAML::Node& node, const std::string& pat
   }
 }
 
-void ReadBaseline(Context& ctx, const YAML::Node& node, const std::string& path,
-                  BaselineConfig& out) {
+void ReadBaseline(Context& ctx, YamlNode node, const std::string& path, BaselineConfig& out) {
   MapReader map(ctx, node, path,
                 {"profile", "permission_sets", "exclusive_permission_sets", "permission_set_groups",
                  "public_groups", "exclusive_public_groups"});
@@ -238,7 +235,7 @@ void ReadBaseline(Context& ctx, const YAML::Node& node, const std::string& path,
                                   std::pair{"permission_set_groups", &out.permission_set_groups},
                                   std::pair{"public_groups", &out.public_groups}}) {
     if (!map.StringList(key, *list)) continue;
-    const YAML::Node& items = *map.Get(key);
+    const YamlNode items = *map.Get(key);
     for (std::size_t i = 0; i < list->size(); ++i) {
       const std::string& name = (*list)[i];
       if (!IsApiName(name)) {
@@ -259,7 +256,7 @@ void ReadBaseline(Context& ctx, const YAML::Node& node, const std::string& path,
   map.Bool("exclusive_public_groups", out.exclusive_public_groups);
 }
 
-void ReadUser(Context& ctx, const YAML::Node& node, const std::string& path, Mode org_mode,
+void ReadUser(Context& ctx, YamlNode node, const std::string& path, Mode org_mode,
               IntegrationUserConfig& user) {
   MapReader map(ctx, node, path,
                 {"username", "allowed_ips", "login_hours", "expected_login_every",
@@ -269,7 +266,7 @@ void ReadUser(Context& ctx, const YAML::Node& node, const std::string& path, Mod
     ctx.Error(*map.Get("username"), map.PathOf("username"),
               "'" + user.username + "' is not a Salesforce username (name@domain)");
   }
-  if (const YAML::Node* ips = map.Get("allowed_ips")) {
+  if (const YamlNode* ips = map.Get("allowed_ips")) {
     const auto items = ReadList(ctx, *ips, map.PathOf("allowed_ips"));
     for (std::size_t i = 0; i < items.size(); ++i) {
       const std::string item_path = IndexPath(map.PathOf("allowed_ips"), i);
@@ -283,7 +280,7 @@ void ReadUser(Context& ctx, const YAML::Node& node, const std::string& path, Mod
       }
     }
   }
-  if (const YAML::Node* hours = map.Get("login_hours")) {
+  if (const YamlNode* hours = map.Get("login_hours")) {
     user.login_hours.emplace();
     ReadLoginHours(ctx, *hours, map.PathOf("login_hours"), *user.login_hours);
   }
@@ -291,10 +288,10 @@ void ReadUser(Context& ctx, const YAML::Node& node, const std::string& path, Mod
   if (map.Duration("expected_login_every", every)) user.expected_login_every = every;
   std::int64_t budget = 0;
   if (map.Int64("api_daily_budget", budget, 1, 1'000'000'000)) user.api_daily_budget = budget;
-  if (const YAML::Node* thresholds = map.Get("thresholds")) {
+  if (const YamlNode* thresholds = map.Get("thresholds")) {
     MapReader t(ctx, *thresholds, map.PathOf("thresholds"),
                 {"failed_login_burst", "api_budget_warning"});
-    if (const YAML::Node* burst = t.Get("failed_login_burst")) {
+    if (const YamlNode* burst = t.Get("failed_login_burst")) {
       MapReader b(ctx, *burst, t.PathOf("failed_login_burst"), {"count", "window"});
       b.Int("count", user.thresholds.failed_login_burst.count, 1, 100000);
       b.Duration("window", user.thresholds.failed_login_burst.window);
@@ -303,26 +300,26 @@ void ReadUser(Context& ctx, const YAML::Node& node, const std::string& path, Mod
   }
   user.mode = org_mode;
   map.Enum<Mode>("mode", user.mode, kModeNames);
-  if (const YAML::Node* list = map.Get("enforce")) {
+  if (const YamlNode* list = map.Get("enforce")) {
     user.enforce = ReadEnforceKinds(ctx, *list, map.PathOf("enforce"));
   }
-  if (const YAML::Node* baseline = map.Get("baseline")) {
+  if (const YamlNode* baseline = map.Get("baseline")) {
     ReadBaseline(ctx, *baseline, map.PathOf("baseline"), user.baseline);
   }
 }
 
 // Names a user's baseline uses must be defined in the org: permission sets under
 // permission_sets. Groups that sharing rules use should be in some baseline (warning).
-void CheckReferences(Context& ctx, const YAML::Node& org_node, const std::string& org_path,
+void CheckReferences(Context& ctx, YamlNode org_node, const std::string& org_path,
                      const OrgConfig& org) {
   std::vector<std::string_view> defined;
   for (const auto& [name, set] : org.permission_sets) defined.push_back(name);
-  const YAML::Node users = Lookup(org_node, "integration_users");
+  const YamlNode users = Lookup(org_node, "integration_users");
   std::set<std::string> baseline_groups;
   for (std::size_t u = 0; u < org.integration_users.size(); ++u) {
     const auto& baseline = org.integration_users[u].baseline;
     baseline_groups.insert(baseline.public_groups.begin(), baseline.public_groups.end());
-    const YAML::Node list = Lookup(Lookup(Lookup(users, u), "baseline"), "permission_sets");
+    const YamlNode list = Lookup(Lookup(Lookup(users, u), "baseline"), "permission_sets");
     for (std::size_t i = 0; i < baseline.permission_sets.size(); ++i) {
       const std::string& name = baseline.permission_sets[i];
       if (org.permission_sets.count(name)) continue;
@@ -335,12 +332,12 @@ void CheckReferences(Context& ctx, const YAML::Node& org_node, const std::string
           message);
     }
   }
-  const YAML::Node rules_node = Lookup(org_node, "sharing_rules");
+  const YamlNode rules_node = Lookup(org_node, "sharing_rules");
   for (const auto& [object, rules] : org.sharing_rules) {
     for (std::size_t r = 0; r < rules.size(); ++r) {
       const auto& rule = rules[r];
       const std::string rule_path = IndexPath(ChildPath(org_path + ".sharing_rules", object), r);
-      const YAML::Node rule_node = Lookup(Lookup(rules_node, object), r);
+      const YamlNode rule_node = Lookup(Lookup(rules_node, object), r);
       for (const auto& [key, target] : {std::pair{"shared_to", std::optional(rule.shared_to)},
                                         std::pair{"owned_by", rule.owned_by}}) {
         if (!target || target->kind != SharingTarget::Kind::kGroup || target->name.empty()) {
@@ -359,7 +356,7 @@ void CheckReferences(Context& ctx, const YAML::Node& org_node, const std::string
 // ObjectPermissions.PermissionsViewAllFields exists from API 63.0 on
 // (collectors/target.h): at an older version sfwarden can neither read nor
 // write it, so a baseline declaring it could never be held.
-void CheckViewAllFields(Context& ctx, const YAML::Node& node, const std::string& path,
+void CheckViewAllFields(Context& ctx, YamlNode node, const std::string& path,
                         const OrgConfig& org) {
   if (collectors::ReadsViewAllFields(org.api_version)) return;
   for (const auto& [name, set] : org.permission_sets) {
@@ -376,11 +373,11 @@ void CheckViewAllFields(Context& ctx, const YAML::Node& node, const std::string&
 
 }  // namespace
 
-void ReadOrgs(Context& ctx, const YAML::Node& node, std::vector<OrgConfig>& orgs) {
+void ReadOrgs(Context& ctx, YamlNode node, std::vector<OrgConfig>& orgs) {
   const auto items = ReadList(ctx, node, "orgs");
   // First occurrence of each org name and username, for duplicate messages.
-  std::map<std::string, std::pair<std::string, YAML::Node>> org_names;
-  std::map<std::string, std::pair<std::string, YAML::Node>> all_usernames;  // across orgs
+  std::map<std::string, std::pair<std::string, YamlNode>> org_names;
+  std::map<std::string, std::pair<std::string, YamlNode>> all_usernames;  // across orgs
   for (std::size_t o = 0; o < items.size(); ++o) {
     const std::string path = IndexPath("orgs", o);
     MapReader map(ctx, items[o], path,
@@ -390,7 +387,7 @@ void ReadOrgs(Context& ctx, const YAML::Node& node, std::vector<OrgConfig>& orgs
                    "permission_sets", "sharing_rules", "org_wide_defaults"});
     OrgConfig org;
     if (map.Require("name") && map.String("name", org.name)) {
-      const YAML::Node& at = *map.Get("name");
+      const YamlNode at = *map.Get("name");
       if (!IsOrgName(org.name)) {
         ctx.Error(at, map.PathOf("name"),
                   "'" + org.name +
@@ -407,7 +404,7 @@ void ReadOrgs(Context& ctx, const YAML::Node& node, std::vector<OrgConfig>& orgs
     ReadApiVersion(map, org.api_version);
     if (map.Require("auth")) ReadAuth(ctx, *map.Get("auth"), map.PathOf("auth"), org.auth);
     map.Enum<Mode>("mode", org.mode, kModeNames);
-    if (const YAML::Node* budget = map.Get("api_budget")) {
+    if (const YamlNode* budget = map.Get("api_budget")) {
       MapReader b(ctx, *budget, map.PathOf("api_budget"),
                   {"max_daily_share", "stop_below_remaining"});
       if (b.Ratio("max_daily_share", org.api_budget.max_daily_share) &&
@@ -417,7 +414,7 @@ void ReadOrgs(Context& ctx, const YAML::Node& node, std::vector<OrgConfig>& orgs
       }
       b.Ratio("stop_below_remaining", org.api_budget.stop_below_remaining);
     }
-    if (const YAML::Node* poll = map.Get("poll")) {
+    if (const YamlNode* poll = map.Get("poll")) {
       MapReader p(
           ctx, *poll, map.PathOf("poll"),
           {"logins", "audit_trail", "limits", "oauth_tokens", "api_usage_logs", "full_reconcile"});
@@ -451,29 +448,29 @@ void ReadOrgs(Context& ctx, const YAML::Node& node, std::vector<OrgConfig>& orgs
       }
     }
     map.StringList("expected_actors", org.expected_actors);
-    if (const YAML::Node* enforcement = map.Get("enforcement")) {
+    if (const YamlNode* enforcement = map.Get("enforcement")) {
       ReadEnforcement(ctx, *enforcement, map.PathOf("enforcement"), org.enforcement);
     }
-    if (const YAML::Node* sets = map.Get("permission_sets")) {
+    if (const YamlNode* sets = map.Get("permission_sets")) {
       ReadPermissionSets(ctx, *sets, map.PathOf("permission_sets"), org.permission_sets);
       CheckViewAllFields(ctx, *sets, map.PathOf("permission_sets"), org);
     }
-    if (const YAML::Node* rules = map.Get("sharing_rules")) {
+    if (const YamlNode* rules = map.Get("sharing_rules")) {
       ReadSharingRules(ctx, *rules, map.PathOf("sharing_rules"), org.sharing_rules);
     }
-    if (const YAML::Node* owd = map.Get("org_wide_defaults")) {
+    if (const YamlNode* owd = map.Get("org_wide_defaults")) {
       ReadOrgWideDefaults(ctx, *owd, map.PathOf("org_wide_defaults"), org.org_wide_defaults);
     }
-    if (const YAML::Node* users = map.Get("integration_users")) {
+    if (const YamlNode* users = map.Get("integration_users")) {
       const std::string users_path = map.PathOf("integration_users");
       const auto user_nodes = ReadList(ctx, *users, users_path);
-      std::map<std::string, std::pair<std::string, YAML::Node>> usernames;  // this org
+      std::map<std::string, std::pair<std::string, YamlNode>> usernames;  // this org
       for (std::size_t u = 0; u < user_nodes.size(); ++u) {
         IntegrationUserConfig user;
         const std::string user_path = IndexPath(users_path, u);
         ReadUser(ctx, user_nodes[u], user_path, org.mode, user);
         if (!user.username.empty() && user_nodes[u].IsMap()) {
-          const YAML::Node at = Lookup(user_nodes[u], "username");
+          const YamlNode at = Lookup(user_nodes[u], "username");
           const std::string name_path = user_path + ".username";
           if (auto [first, inserted] = usernames.try_emplace(user.username, name_path, at);
               !inserted) {

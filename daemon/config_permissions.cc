@@ -14,7 +14,7 @@ const std::string kApiNameRule = "a letter, then letters, digits and '_'";
 
 // Reads a list of access words into flags; `words` maps each word to its flag.
 template <class Access, std::size_t N>
-bool ReadAccessList(Context& ctx, const YAML::Node& node, const std::string& path,
+bool ReadAccessList(Context& ctx, YamlNode node, const std::string& path,
                     const EnumName<bool Access::*> (&words)[N], Access& out) {
   if (!node.IsNull() && !node.IsSequence()) {
     ctx.Error(
@@ -79,17 +79,17 @@ void CheckApiName(Context& ctx, const MapEntry& entry, const std::string& path,
   }
 }
 
-void ReadPermissionSet(Context& ctx, const YAML::Node& node, const std::string& path,
+void ReadPermissionSet(Context& ctx, YamlNode node, const std::string& path,
                        PermissionSetConfig& set) {
   MapReader map(ctx, node, path, {"system", "objects", "fields"});
-  if (const YAML::Node* system = map.Get("system")) {
+  if (const YamlNode* system = map.Get("system")) {
     for (const auto& entry : ReadNamedMap(ctx, *system, map.PathOf("system"))) {
       const std::string entry_path = ChildPath(map.PathOf("system"), entry.key);
       CheckApiName(ctx, entry, entry_path, "a system permission");
       if (auto value = ReadBool(ctx, entry.value, entry_path)) set.system[entry.key] = *value;
     }
   }
-  if (const YAML::Node* objects = map.Get("objects")) {
+  if (const YamlNode* objects = map.Get("objects")) {
     for (const auto& entry : ReadNamedMap(ctx, *objects, map.PathOf("objects"))) {
       const std::string entry_path = ChildPath(map.PathOf("objects"), entry.key);
       CheckApiName(ctx, entry, entry_path, "an object");
@@ -101,7 +101,7 @@ void ReadPermissionSet(Context& ctx, const YAML::Node& node, const std::string& 
       set.objects[entry.key] = access;
     }
   }
-  if (const YAML::Node* fields = map.Get("fields")) {
+  if (const YamlNode* fields = map.Get("fields")) {
     for (const auto& entry : ReadNamedMap(ctx, *fields, map.PathOf("fields"))) {
       const std::string entry_path = ChildPath(map.PathOf("fields"), entry.key);
       const auto dot = entry.key.find('.');
@@ -120,8 +120,7 @@ void ReadPermissionSet(Context& ctx, const YAML::Node& node, const std::string& 
   }
 }
 
-std::optional<SharingTarget> ReadTarget(Context& ctx, const YAML::Node& node,
-                                        const std::string& path) {
+std::optional<SharingTarget> ReadTarget(Context& ctx, YamlNode node, const std::string& path) {
   std::vector<std::string_view> kinds;
   for (const auto& [name, kind] : kSharingTargetNames) kinds.push_back(name);
   MapReader map(ctx, node, path, kinds);
@@ -187,7 +186,7 @@ constexpr std::string_view kOperations[] = {
     "equals",   "notEqual",   "lessThan",   "greaterThan", "lessOrEqual", "greaterOrEqual",
     "contains", "notContain", "startsWith", "includes",    "excludes",    "within"};
 
-void ReadCriteria(Context& ctx, const YAML::Node& node, const std::string& path,
+void ReadCriteria(Context& ctx, YamlNode node, const std::string& path,
                   std::vector<SharingCriterion>& out) {
   const auto items = ReadList(ctx, node, path);
   if (items.empty() && (node.IsNull() || node.IsSequence())) {
@@ -215,7 +214,7 @@ void ReadCriteria(Context& ctx, const YAML::Node& node, const std::string& path,
   }
 }
 
-void ReadSharingRule(Context& ctx, const YAML::Node& node, const std::string& path,
+void ReadSharingRule(Context& ctx, YamlNode node, const std::string& path,
                      const std::string& object, SharingRuleConfig& rule) {
   MapReader map(ctx, node, path,
                 {"name", "label", "access", "shared_to", "criteria", "boolean_filter",
@@ -237,7 +236,7 @@ void ReadSharingRule(Context& ctx, const YAML::Node& node, const std::string& pa
     ctx.Error(node, path,
               "missing 'criteria' (criteria-based rule) or 'owned_by' (owner-based rule)");
   }
-  if (const YAML::Node* owned_by = map.Get("owned_by"); owned_by && kinds == 1) {
+  if (const YamlNode* owned_by = map.Get("owned_by"); owned_by && kinds == 1) {
     rule.owned_by = ReadTarget(ctx, *owned_by, map.PathOf("owned_by"));
     if (!rule.owned_by) rule.owned_by = SharingTarget{};  // keep it owner-based
     for (const char* key : {"boolean_filter", "include_records_owned_by_all"}) {
@@ -246,7 +245,7 @@ void ReadSharingRule(Context& ctx, const YAML::Node& node, const std::string& pa
       }
     }
   }
-  if (const YAML::Node* criteria = map.Get("criteria"); criteria && kinds == 1) {
+  if (const YamlNode* criteria = map.Get("criteria"); criteria && kinds == 1) {
     ReadCriteria(ctx, *criteria, map.PathOf("criteria"), rule.criteria);
     if (map.String("boolean_filter", rule.boolean_filter)) {
       if (auto problem = CheckBooleanFilter(rule.boolean_filter, rule.criteria.size())) {
@@ -256,7 +255,7 @@ void ReadSharingRule(Context& ctx, const YAML::Node& node, const std::string& pa
     }
     map.Bool("include_records_owned_by_all", rule.include_records_owned_by_all);
   }
-  if (const YAML::Node* settings = map.Get("account_settings")) {
+  if (const YamlNode* settings = map.Get("account_settings")) {
     if (object != "Account") {
       ctx.Error(*settings, map.PathOf("account_settings"), "only applies to Account rules");
     } else {
@@ -274,7 +273,7 @@ void ReadSharingRule(Context& ctx, const YAML::Node& node, const std::string& pa
 
 }  // namespace
 
-void ReadPermissionSets(Context& ctx, const YAML::Node& node, const std::string& path,
+void ReadPermissionSets(Context& ctx, YamlNode node, const std::string& path,
                         std::map<std::string, PermissionSetConfig>& out) {
   for (const auto& entry : ReadNamedMap(ctx, node, path)) {
     const std::string set_path = ChildPath(path, entry.key);
@@ -286,7 +285,7 @@ void ReadPermissionSets(Context& ctx, const YAML::Node& node, const std::string&
   }
 }
 
-void ReadSharingRules(Context& ctx, const YAML::Node& node, const std::string& path,
+void ReadSharingRules(Context& ctx, YamlNode node, const std::string& path,
                       std::map<std::string, std::vector<SharingRuleConfig>>& out) {
   for (const auto& entry : ReadNamedMap(ctx, node, path)) {
     const std::string object_path = ChildPath(path, entry.key);
@@ -310,7 +309,7 @@ void ReadSharingRules(Context& ctx, const YAML::Node& node, const std::string& p
   }
 }
 
-void ReadOrgWideDefaults(Context& ctx, const YAML::Node& node, const std::string& path,
+void ReadOrgWideDefaults(Context& ctx, YamlNode node, const std::string& path,
                          std::map<std::string, SharingModel>& out) {
   for (const auto& entry : ReadNamedMap(ctx, node, path)) {
     const std::string entry_path = ChildPath(path, entry.key);

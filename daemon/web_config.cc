@@ -3,12 +3,12 @@
 
 #include "daemon/web_config.h"
 
-#include <yaml-cpp/yaml.h>
+#include <yaml-cpp/exceptions.h>
 
 #include <cerrno>
 #include <cstring>
 #include <fstream>
-#include <sstream>
+#include <memory>
 #include <utility>
 
 #include "daemon/basic_auth.h"
@@ -20,6 +20,7 @@ namespace sfwarden::daemon {
 namespace fs = std::filesystem;
 using detail::Context;
 using detail::MapReader;
+using detail::YamlNode;
 
 namespace {
 
@@ -61,7 +62,7 @@ void CheckFileExists(Context& ctx, const MapReader& map, std::string_view key,
   }
 }
 
-void ReadTls(Context& ctx, const YAML::Node& node, WebConfig& out) {
+void ReadTls(Context& ctx, YamlNode node, WebConfig& out) {
   std::vector<std::string_view> keys = {"cert_file",        "key_file",    "client_ca_file",
                                         "client_auth_type", "min_version", "max_version"};
   keys.insert(keys.end(), std::begin(kUnsupportedTlsKeys), std::end(kUnsupportedTlsKeys));
@@ -125,7 +126,7 @@ void ReadTls(Context& ctx, const YAML::Node& node, WebConfig& out) {
   out.tls = std::move(tls);
 }
 
-void ReadUsers(Context& ctx, const YAML::Node& node, WebConfig& out) {
+void ReadUsers(Context& ctx, YamlNode node, WebConfig& out) {
   for (auto& entry : detail::ReadNamedMap(ctx, node, "basic_auth_users")) {
     const std::string path = detail::ChildPath("basic_auth_users", entry.key);
     if (entry.key.empty() || entry.key.find(':') != std::string::npos) {
@@ -142,11 +143,11 @@ void ReadUsers(Context& ctx, const YAML::Node& node, WebConfig& out) {
   }
 }
 
-void ReadHttp(Context& ctx, const YAML::Node& node, WebConfig& out) {
+void ReadHttp(Context& ctx, YamlNode node, WebConfig& out) {
   MapReader map(ctx, node, "http_server_config", {"http2", "headers"});
   bool http2 = true;
   map.Bool("http2", http2);  // accepted for compatibility: sfwarden speaks HTTP/1.1 only
-  const YAML::Node* headers = map.Get("headers");
+  const YamlNode* headers = map.Get("headers");
   if (!headers) return;
   std::vector<std::string_view> names(std::begin(kHeaderNames), std::end(kHeaderNames));
   MapReader header_map(ctx, *headers, map.PathOf("headers"), names);
@@ -176,26 +177,25 @@ WebConfig LoadWebConfig(const fs::path& file, const LoadOptions& options) {
   };
   std::ifstream in(file, std::ios::binary);
   if (!in) fail_with(0, 0, std::string("cannot read web config file: ") + std::strerror(errno));
-  std::ostringstream text;
-  text << in.rdbuf();
-  YAML::Node root;
+  std::unique_ptr<detail::YamlTree> tree;
   try {
-    root = YAML::Load(text.str());
+    tree = std::make_unique<detail::YamlTree>(in);
   } catch (const YAML::ParserException& e) {
     fail_with(e.mark.line + 1, e.mark.column + 1, "YAML syntax error: " + e.msg);
   } catch (const YAML::Exception& e) {
     fail_with(0, 0, std::string("YAML error: ") + e.what());
   }
 
+  const YamlNode root = tree->root();
   WebConfig config;
   config.file = file;
   // An empty file is valid for the toolkit: plain HTTP, no authentication.
   MapReader top(ctx, root, "",
                 {"tls_server_config", "http_server_config", "basic_auth_users", "rate_limit"});
   if (top.is_map()) {
-    if (const YAML::Node* node = top.Get("tls_server_config")) ReadTls(ctx, *node, config);
-    if (const YAML::Node* node = top.Get("http_server_config")) ReadHttp(ctx, *node, config);
-    if (const YAML::Node* node = top.Get("basic_auth_users")) ReadUsers(ctx, *node, config);
+    if (const YamlNode* node = top.Get("tls_server_config")) ReadTls(ctx, *node, config);
+    if (const YamlNode* node = top.Get("http_server_config")) ReadHttp(ctx, *node, config);
+    if (const YamlNode* node = top.Get("basic_auth_users")) ReadUsers(ctx, *node, config);
     if (top.Has("rate_limit")) {
       Unsupported(ctx, top, "rate_limit", "put a reverse proxy in front to rate-limit");
     }

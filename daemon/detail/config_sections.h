@@ -2,8 +2,8 @@
 // The config loader's section readers (one per top-level concept), shared by the
 // config*.cc files. Each reads one YAML subtree into the model and reports into ctx.
 
-#include <yaml-cpp/yaml.h>
-
+#include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,15 +16,15 @@ namespace sfwarden::daemon::detail {
 
 /// `orgs:` (config_org.cc), including every cross-reference check inside each org and
 /// the duplicate org name / username checks.
-void ReadOrgs(Context& ctx, const YAML::Node& node, std::vector<OrgConfig>& orgs);
+void ReadOrgs(Context& ctx, YamlNode node, std::vector<OrgConfig>& orgs);
 
 /// `permission_sets:` and `sharing_rules:` / `org_wide_defaults:` of one org
 /// (config_permissions.cc).
-void ReadPermissionSets(Context& ctx, const YAML::Node& node, const std::string& path,
+void ReadPermissionSets(Context& ctx, YamlNode node, const std::string& path,
                         std::map<std::string, PermissionSetConfig>& out);
-void ReadSharingRules(Context& ctx, const YAML::Node& node, const std::string& path,
+void ReadSharingRules(Context& ctx, YamlNode node, const std::string& path,
                       std::map<std::string, std::vector<SharingRuleConfig>>& out);
-void ReadOrgWideDefaults(Context& ctx, const YAML::Node& node, const std::string& path,
+void ReadOrgWideDefaults(Context& ctx, YamlNode node, const std::string& path,
                          std::map<std::string, SharingModel>& out);
 
 /// A secret given as `key` (inline; when !inline_allowed only as exactly "${VAR}") or

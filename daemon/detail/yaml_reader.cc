@@ -8,17 +8,13 @@
 namespace sfwarden::daemon::detail {
 namespace {
 
-ConfigDiagnostic MakeDiagnostic(const Context& ctx, const YAML::Node& at, std::string path,
+ConfigDiagnostic MakeDiagnostic(const Context& ctx, YamlNode at, std::string path,
                                 std::string message) {
   ConfigDiagnostic d;
   d.file = ctx.file;
-  // Mark() of an invalid (zombie) node throws; null_mark() has line -1.
-  if (at.IsDefined() || at.IsNull()) {
-    const YAML::Mark mark = at.Mark();
-    if (mark.line >= 0) {
-      d.line = mark.line + 1;
-      d.column = mark.column + 1;
-    }
+  if (at.HasPosition()) {
+    d.line = at.line() + 1;
+    d.column = at.column() + 1;
   }
   d.path = std::move(path);
   d.message = std::move(message);
@@ -42,20 +38,17 @@ bool IsPlainKey(std::string_view key) {
 
 }  // namespace
 
-void Context::Error(const YAML::Node& at, std::string path, std::string message) {
+void Context::Error(YamlNode at, std::string path, std::string message) {
   errors.push_back(MakeDiagnostic(*this, at, std::move(path), std::move(message)));
 }
 
-void Context::Warning(const YAML::Node& at, std::string path, std::string message) {
+void Context::Warning(YamlNode at, std::string path, std::string message) {
   auto d = MakeDiagnostic(*this, at, std::move(path), std::move(message));
   d.severity = ConfigDiagnostic::Severity::kWarning;
   warnings.push_back(std::move(d));
 }
 
-int Context::LineOf(const YAML::Node& node) {
-  if (!node.IsDefined() && !node.IsNull()) return 0;
-  return std::max(0, node.Mark().line + 1);
-}
+int Context::LineOf(YamlNode node) { return std::max(0, node.line() + 1); }
 
 std::string ChildPath(const std::string& path, std::string_view key) {
   if (!IsPlainKey(key)) return path + "[\"" + std::string(key) + "\"]";
@@ -66,35 +59,30 @@ std::string IndexPath(const std::string& path, std::size_t index) {
   return path + "[" + std::to_string(index) + "]";
 }
 
-YAML::Node Lookup(const YAML::Node& map, std::string_view key) {
-  if (map.IsMap()) {
-    for (const auto& item : map) {
-      if (item.first.IsScalar() && item.first.Scalar() == key) return item.second;
-    }
+YamlNode Lookup(YamlNode map, std::string_view key) {
+  for (const YamlPair& pair : map.Pairs()) {
+    if (pair.key.IsScalar() && pair.key.Scalar() == key) return pair.value;
   }
-  return YAML::Node();
+  return YamlNode();
 }
 
-YAML::Node Lookup(const YAML::Node& list, std::size_t index) {
-  if (list.IsSequence() && index < list.size()) return list[index];
-  return YAML::Node();
-}
+YamlNode Lookup(YamlNode list, std::size_t index) { return list[index]; }
 
-std::string_view KindOf(const YAML::Node& node) {
+std::string_view KindOf(YamlNode node) {
   switch (node.Type()) {
-    case YAML::NodeType::Map:
+    case YamlKind::kMap:
       return "a mapping";
-    case YAML::NodeType::Sequence:
+    case YamlKind::kSequence:
       return "a list";
-    case YAML::NodeType::Scalar:
+    case YamlKind::kScalar:
       return "a scalar";
-    default:
-      return "nothing";
+    case YamlKind::kNull:
+      break;
   }
+  return "nothing";
 }
 
-std::optional<std::string> ReadString(Context& ctx, const YAML::Node& node,
-                                      const std::string& path) {
+std::optional<std::string> ReadString(Context& ctx, YamlNode node, const std::string& path) {
   if (!node.IsScalar()) {
     ctx.Error(node, path, "expected a string, got " + std::string(KindOf(node)));
     return std::nullopt;
@@ -107,7 +95,7 @@ std::optional<std::string> ReadString(Context& ctx, const YAML::Node& node,
   return *expanded;
 }
 
-std::optional<bool> ReadBool(Context& ctx, const YAML::Node& node, const std::string& path) {
+std::optional<bool> ReadBool(Context& ctx, YamlNode node, const std::string& path) {
   if (!node.IsScalar()) {
     ctx.Error(node, path, "expected true or false, got " + std::string(KindOf(node)));
     return std::nullopt;
@@ -120,7 +108,7 @@ std::optional<bool> ReadBool(Context& ctx, const YAML::Node& node, const std::st
   return std::nullopt;
 }
 
-std::optional<std::int64_t> ReadInt(Context& ctx, const YAML::Node& node, const std::string& path,
+std::optional<std::int64_t> ReadInt(Context& ctx, YamlNode node, const std::string& path,
                                     std::int64_t min, std::int64_t max) {
   if (!node.IsScalar()) {
     ctx.Error(node, path, "expected a whole number, got " + std::string(KindOf(node)));
@@ -144,7 +132,7 @@ std::optional<std::int64_t> ReadInt(Context& ctx, const YAML::Node& node, const 
   return value;
 }
 
-std::optional<double> ReadRatio(Context& ctx, const YAML::Node& node, const std::string& path) {
+std::optional<double> ReadRatio(Context& ctx, YamlNode node, const std::string& path) {
   if (!node.IsScalar()) {
     ctx.Error(node, path, "expected a ratio between 0 and 1, got " + std::string(KindOf(node)));
     return std::nullopt;
@@ -162,7 +150,7 @@ std::optional<double> ReadRatio(Context& ctx, const YAML::Node& node, const std:
   return value;
 }
 
-std::optional<Duration> ReadDuration(Context& ctx, const YAML::Node& node, const std::string& path,
+std::optional<Duration> ReadDuration(Context& ctx, YamlNode node, const std::string& path,
                                      bool allow_zero) {
   if (!node.IsScalar()) {
     ctx.Error(node, path,
@@ -184,7 +172,7 @@ std::optional<Duration> ReadDuration(Context& ctx, const YAML::Node& node, const
   return value;
 }
 
-std::optional<std::vector<std::string>> ReadStringList(Context& ctx, const YAML::Node& node,
+std::optional<std::vector<std::string>> ReadStringList(Context& ctx, YamlNode node,
                                                        const std::string& path) {
   if (!node.IsNull() && !node.IsSequence()) {
     ctx.Error(node, path, "expected a list, got " + std::string(KindOf(node)));
@@ -204,52 +192,51 @@ std::optional<std::vector<std::string>> ReadStringList(Context& ctx, const YAML:
   return out;
 }
 
-void ReportBadEnum(Context& ctx, const YAML::Node& node, const std::string& path,
-                   const std::string& value, const std::vector<std::string_view>& names) {
+void ReportBadEnum(Context& ctx, YamlNode node, const std::string& path, const std::string& value,
+                   const std::vector<std::string_view>& names) {
   std::string message = "'" + value + "' is not one of: " + Join(names);
   if (auto guess = DidYouMean(value, names)) message += " (did you mean '" + *guess + "'?)";
   ctx.Error(node, path, std::move(message));
 }
 
-std::vector<MapEntry> ReadNamedMap(Context& ctx, const YAML::Node& node, const std::string& path) {
+std::vector<MapEntry> ReadNamedMap(Context& ctx, YamlNode node, const std::string& path) {
   std::vector<MapEntry> entries;
   if (node.IsNull()) return entries;
   if (!node.IsMap()) {
     ctx.Error(node, path, "expected a mapping, got " + std::string(KindOf(node)));
     return entries;
   }
-  for (const auto& item : node) {
-    if (!item.first.IsScalar()) {
-      ctx.Error(item.first, path,
-                "keys must be plain names, got " + std::string(KindOf(item.first)));
+  for (const YamlPair& item : node.Pairs()) {
+    if (!item.key.IsScalar()) {
+      ctx.Error(item.key, path, "keys must be plain names, got " + std::string(KindOf(item.key)));
       continue;
     }
-    const std::string& key = item.first.Scalar();
+    const std::string key(item.key.Scalar());
     auto first = std::find_if(entries.begin(), entries.end(),
                               [&](const MapEntry& seen) { return seen.key == key; });
     if (first != entries.end()) {
-      ctx.Error(item.first, ChildPath(path, key),
+      ctx.Error(item.key, ChildPath(path, key),
                 "duplicate key '" + key + "' (first at line " +
                     std::to_string(Context::LineOf(first->key_node)) + ")");
       continue;
     }
-    entries.push_back({key, item.first, item.second});
+    entries.push_back({key, item.key, item.value});
   }
   return entries;
 }
 
-std::vector<YAML::Node> ReadList(Context& ctx, const YAML::Node& node, const std::string& path) {
-  std::vector<YAML::Node> out;
+std::vector<YamlNode> ReadList(Context& ctx, YamlNode node, const std::string& path) {
+  std::vector<YamlNode> out;
   if (node.IsNull()) return out;
   if (!node.IsSequence()) {
     ctx.Error(node, path, "expected a list, got " + std::string(KindOf(node)));
     return out;
   }
-  for (const auto& item : node) out.push_back(item);
+  for (YamlNode item : node.Elements()) out.push_back(item);
   return out;
 }
 
-MapReader::MapReader(Context& ctx, const YAML::Node& node, std::string path,
+MapReader::MapReader(Context& ctx, YamlNode node, std::string path,
                      std::vector<std::string_view> allowed_keys)
     : ctx_(ctx), node_(node), path_(std::move(path)) {
   is_map_ = node.IsMap() || node.IsNull();
@@ -268,7 +255,7 @@ MapReader::MapReader(Context& ctx, const YAML::Node& node, std::string path,
   }
 }
 
-const YAML::Node* MapReader::Get(std::string_view key) const {
+const YamlNode* MapReader::Get(std::string_view key) const {
   for (const auto& entry : entries_) {
     if (entry.key == key) return &entry.value;
   }
@@ -295,7 +282,7 @@ int MapReader::AtMostOne(std::initializer_list<std::string_view> keys) const {
 }
 
 bool MapReader::String(std::string_view key, std::string& out) const {
-  const YAML::Node* value = Get(key);
+  const YamlNode* value = Get(key);
   if (!value) return false;
   auto parsed = ReadString(ctx_, *value, PathOf(key));
   if (parsed) out = std::move(*parsed);
@@ -303,7 +290,7 @@ bool MapReader::String(std::string_view key, std::string& out) const {
 }
 
 bool MapReader::Bool(std::string_view key, bool& out) const {
-  const YAML::Node* value = Get(key);
+  const YamlNode* value = Get(key);
   if (!value) return false;
   auto parsed = ReadBool(ctx_, *value, PathOf(key));
   if (parsed) out = *parsed;
@@ -319,7 +306,7 @@ bool MapReader::Int(std::string_view key, int& out, int min, int max) const {
 
 bool MapReader::Int64(std::string_view key, std::int64_t& out, std::int64_t min,
                       std::int64_t max) const {
-  const YAML::Node* value = Get(key);
+  const YamlNode* value = Get(key);
   if (!value) return false;
   auto parsed = ReadInt(ctx_, *value, PathOf(key), min, max);
   if (parsed) out = *parsed;
@@ -327,7 +314,7 @@ bool MapReader::Int64(std::string_view key, std::int64_t& out, std::int64_t min,
 }
 
 bool MapReader::Ratio(std::string_view key, double& out) const {
-  const YAML::Node* value = Get(key);
+  const YamlNode* value = Get(key);
   if (!value) return false;
   auto parsed = ReadRatio(ctx_, *value, PathOf(key));
   if (parsed) out = *parsed;
@@ -335,7 +322,7 @@ bool MapReader::Ratio(std::string_view key, double& out) const {
 }
 
 bool MapReader::Duration(std::string_view key, daemon::Duration& out, bool allow_zero) const {
-  const YAML::Node* value = Get(key);
+  const YamlNode* value = Get(key);
   if (!value) return false;
   auto parsed = ReadDuration(ctx_, *value, PathOf(key), allow_zero);
   if (parsed) out = *parsed;
@@ -343,7 +330,7 @@ bool MapReader::Duration(std::string_view key, daemon::Duration& out, bool allow
 }
 
 bool MapReader::StringList(std::string_view key, std::vector<std::string>& out) const {
-  const YAML::Node* value = Get(key);
+  const YamlNode* value = Get(key);
   if (!value) return false;
   auto parsed = ReadStringList(ctx_, *value, PathOf(key));
   if (parsed) out = std::move(*parsed);
