@@ -21,7 +21,7 @@ struct ParsedYaml {
   YamlTree tree;
 };
 
-YamlNode Get(YamlNode map, std::string_view key) {
+YamlNode ValueOf(YamlNode map, std::string_view key) {
   for (const YamlPair& pair : map.Pairs()) {
     if (pair.key.Scalar() == key) return pair.value;
   }
@@ -83,10 +83,10 @@ TEST(YamlTreeTest, PlainNullSpellingsAndEmptyValuesAreNull) {
   ParsedYaml parsed("a: ~\nb: null\nc: Null\nd: NULL\ne:\nf: [~, , null]\n");
   const YamlNode root = parsed.tree.root();
   for (std::string_view key : {"a", "b", "c", "d", "e"}) {
-    EXPECT_TRUE(Get(root, key).IsNull()) << key;
-    EXPECT_TRUE(Get(root, key).HasPosition()) << key;
+    EXPECT_TRUE(ValueOf(root, key).IsNull()) << key;
+    EXPECT_TRUE(ValueOf(root, key).HasPosition()) << key;
   }
-  const YamlNode list = Get(root, "f");
+  const YamlNode list = ValueOf(root, "f");
   ASSERT_EQ(list.size(), 3u);  // yaml-cpp reads the empty flow entry as a null
   for (YamlNode item : list.Elements()) EXPECT_TRUE(item.IsNull());
 }
@@ -94,31 +94,31 @@ TEST(YamlTreeTest, PlainNullSpellingsAndEmptyValuesAreNull) {
 TEST(YamlTreeTest, QuotedNullAndEmptyQuotedTextAreStrings) {
   ParsedYaml parsed("a: \"null\"\nb: '~'\nc: \"\"\nd: nullable\n");
   const YamlNode root = parsed.tree.root();
-  EXPECT_TRUE(Get(root, "a").IsScalar());
-  EXPECT_EQ(Get(root, "a").Scalar(), "null");
-  EXPECT_EQ(Get(root, "b").Scalar(), "~");
-  EXPECT_TRUE(Get(root, "c").IsScalar());
-  EXPECT_EQ(Get(root, "c").Scalar(), "");
-  EXPECT_EQ(Get(root, "d").Scalar(), "nullable");
+  EXPECT_TRUE(ValueOf(root, "a").IsScalar());
+  EXPECT_EQ(ValueOf(root, "a").Scalar(), "null");
+  EXPECT_EQ(ValueOf(root, "b").Scalar(), "~");
+  EXPECT_TRUE(ValueOf(root, "c").IsScalar());
+  EXPECT_EQ(ValueOf(root, "c").Scalar(), "");
+  EXPECT_EQ(ValueOf(root, "d").Scalar(), "nullable");
 }
 
 TEST(YamlTreeTest, AliasIsTheAnchoredNodeWithItsPosition) {
   ParsedYaml parsed("base: &common\n  x: 1\n  y: [a, b]\nuse: *common\nagain: *common\n");
   const YamlNode root = parsed.tree.root();
-  const YamlNode use = Get(root, "use");
+  const YamlNode use = ValueOf(root, "use");
   ASSERT_TRUE(use.IsMap());
-  EXPECT_EQ(Get(use, "x").Scalar(), "1");
-  EXPECT_EQ(Get(use, "y")[1].Scalar(), "b");
+  EXPECT_EQ(ValueOf(use, "x").Scalar(), "1");
+  EXPECT_EQ(ValueOf(use, "y")[1].Scalar(), "b");
   // The anchored mapping's mark, which yaml-cpp puts at its anchor; not the alias's.
   EXPECT_EQ(use.line(), 0);
   EXPECT_EQ(use.column(), 6);
-  EXPECT_EQ(Get(root, "again").line(), 0);
-  EXPECT_EQ(Get(root, "base").column(), 6);
+  EXPECT_EQ(ValueOf(root, "again").line(), 0);
+  EXPECT_EQ(ValueOf(root, "base").column(), 6);
 }
 
 TEST(YamlTreeTest, RedefinedAnchorNameRefersToTheLatestNode) {
   ParsedYaml parsed("a: &x first\nb: &x second\nc: *x\n");
-  EXPECT_EQ(Get(parsed.tree.root(), "c").Scalar(), "second");
+  EXPECT_EQ(ValueOf(parsed.tree.root(), "c").Scalar(), "second");
 }
 
 TEST(YamlTreeTest, AliasInsideItsOwnAnchorMakesACycle) {
@@ -134,26 +134,26 @@ TEST(YamlTreeTest, NestedFlowStyleKeepsOrderAndShape) {
   const YamlNode root = parsed.tree.root();
   ASSERT_TRUE(root.IsMap());
   ASSERT_EQ(root.size(), 3u);
-  const YamlNode a = Get(root, "a");
+  const YamlNode a = ValueOf(root, "a");
   ASSERT_EQ(a.size(), 3u);
   EXPECT_EQ(a[0].Scalar(), "1");
-  EXPECT_EQ(Get(a[1], "b")[1].Scalar(), "3");
+  EXPECT_EQ(ValueOf(a[1], "b")[1].Scalar(), "3");
   EXPECT_TRUE(a[2].IsSequence());
   EXPECT_EQ(a[2].size(), 0u);
-  EXPECT_TRUE(Get(root, "c").IsMap());
-  EXPECT_EQ(Get(root, "c").size(), 0u);
-  EXPECT_EQ(Get(Get(root, "d")[0], "e").Scalar(), "f");
+  EXPECT_TRUE(ValueOf(root, "c").IsMap());
+  EXPECT_EQ(ValueOf(root, "c").size(), 0u);
+  EXPECT_EQ(ValueOf(ValueOf(root, "d")[0], "e").Scalar(), "f");
 }
 
 TEST(YamlTreeTest, MarksAreZeroBasedLineAndColumnOfTheNode) {
   ParsedYaml parsed("orgs:\n  - name: prod\n    users:\n      - 'x'\n");
-  const YamlNode org = Get(parsed.tree.root(), "orgs")[0];
+  const YamlNode org = ValueOf(parsed.tree.root(), "orgs")[0];
   EXPECT_EQ(org.line(), 1);
   EXPECT_EQ(org.column(), 4);
-  const YamlNode name = Get(org, "name");
+  const YamlNode name = ValueOf(org, "name");
   EXPECT_EQ(name.line(), 1);
   EXPECT_EQ(name.column(), 10);
-  const YamlNode user = Get(org, "users")[0];
+  const YamlNode user = ValueOf(org, "users")[0];
   EXPECT_EQ(user.line(), 3);
   EXPECT_EQ(user.column(), 8);
 }
@@ -183,14 +183,14 @@ TEST(YamlTreeTest, EmptyDocumentHasAnAbsentRoot) {
 TEST(YamlTreeTest, AbsentAndOutOfRangeLookupsAreNullWithoutPosition) {
   ParsedYaml parsed("list: [a]\nscalar: text\n");
   const YamlNode root = parsed.tree.root();
-  EXPECT_FALSE(Get(root, "list")[1].HasPosition());
-  EXPECT_TRUE(Get(root, "list")[1].IsNull());
+  EXPECT_FALSE(ValueOf(root, "list")[1].HasPosition());
+  EXPECT_TRUE(ValueOf(root, "list")[1].IsNull());
   EXPECT_FALSE(root[0].HasPosition());  // a mapping has no elements
-  EXPECT_EQ(Get(root, "scalar").size(), 0u);
-  EXPECT_EQ(Get(root, "list").Scalar(), "");
+  EXPECT_EQ(ValueOf(root, "scalar").size(), 0u);
+  EXPECT_EQ(ValueOf(root, "list").Scalar(), "");
   int visited = 0;
   for (YamlNode item : root.Elements()) visited += item.HasPosition() ? 1 : 0;
-  for (const YamlPair& pair : Get(root, "list").Pairs()) visited += pair.key.HasPosition();
+  for (const YamlPair& pair : ValueOf(root, "list").Pairs()) visited += pair.key.HasPosition();
   EXPECT_EQ(visited, 0);
 }
 
@@ -198,7 +198,7 @@ TEST(YamlTreeTest, OnlyTheFirstDocumentIsRead) {
   ParsedYaml parsed("a: 1\n---\nb: [unclosed\n");
   const YamlNode root = parsed.tree.root();
   ASSERT_EQ(root.size(), 1u);
-  EXPECT_EQ(Get(root, "a").Scalar(), "1");
+  EXPECT_EQ(ValueOf(root, "a").Scalar(), "1");
 }
 
 TEST(YamlTreeTest, NonUtf8ByteReadsAsYamlCppReadsIt) {
