@@ -29,6 +29,10 @@ struct QueryOptions {
   bool include_deleted = false;  // /queryAll instead of /query
   CallPriority priority = CallPriority::kOptional;
   int max_pages = 0;  // 0: the client's default cap
+  /// When not empty, the client decodes each page straight into QueryPage::rows of these
+  /// top-level fields (DecodeQueryPageRows), without a JSON tree per record. A hint: other
+  /// Api implementations may hand `records`; read pages with TakeStringRows.
+  std::vector<std::string> string_fields;
 };
 
 struct QuerySummary {

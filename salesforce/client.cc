@@ -569,11 +569,14 @@ asio::awaitable<tl::expected<QuerySummary, ApiError>> Client::PageThrough(std::s
     // The call is a named local: no temporaries (nor ?:) inside co_await with GCC 12.
     Impl::Call call = Impl::MakeCall("GET", path, summary.pages == 0 ? first_kind : "query_more",
                                      options.priority);
-    auto page = co_await impl_->SendAndDecode(std::move(call), &DecodeQueryPage);
+    auto decode = [&fields = options.string_fields](std::string_view body) {
+      return fields.empty() ? DecodeQueryPage(body) : DecodeQueryPageRows(body, fields);
+    };
+    auto page = co_await impl_->SendAndDecode(std::move(call), decode);
     if (!page) co_return tl::unexpected(page.error());
     ++summary.pages;
     summary.total_size = page->total_size;
-    summary.records += static_cast<std::int64_t>(page->records.size());
+    summary.records += static_cast<std::int64_t>(page->records.size() + page->rows.size());
     bool done = page->done;
     std::string next = page->next_records_url;
     if (!sink(std::move(*page))) co_return summary;

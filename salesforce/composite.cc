@@ -3,6 +3,7 @@
 #include <cctype>
 #include <set>
 #include <stdexcept>
+#include <utility>
 
 #include "salesforce/detail/json.h"
 
@@ -59,14 +60,24 @@ ApiError CompositeSubresponse::Error(std::string_view reference_id) const {
 }
 
 tl::expected<QueryPage, ApiError> CompositeSubresponse::AsQueryPage(
-    std::string_view reference_id) const {
+    std::string_view reference_id) const& {
   if (!ok()) return tl::unexpected(Error(reference_id));
   return DecodeQueryPageJson(body);
+}
+
+tl::expected<QueryPage, ApiError> CompositeSubresponse::AsQueryPage(
+    std::string_view reference_id) && {
+  if (!ok()) return tl::unexpected(Error(reference_id));
+  return DecodeQueryPageJson(std::move(body));
 }
 
 const CompositeSubresponse* CompositeResponse::Find(std::string_view reference_id) const {
   auto it = by_reference.find(std::string(reference_id));
   return it == by_reference.end() ? nullptr : &it->second;
+}
+
+CompositeSubresponse* CompositeResponse::Find(std::string_view reference_id) {
+  return const_cast<CompositeSubresponse*>(std::as_const(*this).Find(reference_id));
 }
 
 tl::expected<CompositeResponse, ApiError> DecodeCompositeResponse(std::string_view body) {

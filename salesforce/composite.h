@@ -46,8 +46,10 @@ struct CompositeSubresponse {
   bool ok() const { return http_status >= 200 && http_status < 300; }
   /// This subresponse's error (kSalesforce from the error array), for !ok().
   ApiError Error(std::string_view reference_id) const;
-  /// The body as a query page (or this subrequest's error).
-  tl::expected<QueryPage, ApiError> AsQueryPage(std::string_view reference_id) const;
+  /// The body as a query page (or this subrequest's error). The rvalue form moves the
+  /// records out of `body` instead of copying them.
+  tl::expected<QueryPage, ApiError> AsQueryPage(std::string_view reference_id) const&;
+  tl::expected<QueryPage, ApiError> AsQueryPage(std::string_view reference_id) &&;
 };
 
 struct CompositeResponse {
@@ -55,6 +57,7 @@ struct CompositeResponse {
   std::map<std::string, CompositeSubresponse> by_reference;
   /// nullptr when the reference id is unknown.
   const CompositeSubresponse* Find(std::string_view reference_id) const;
+  CompositeSubresponse* Find(std::string_view reference_id);
 };
 
 tl::expected<CompositeResponse, ApiError> DecodeCompositeResponse(std::string_view body);

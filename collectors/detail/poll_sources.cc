@@ -11,7 +11,11 @@ namespace sfwarden::collectors::detail {
 std::optional<Time> TimeField(const nlohmann::json& record, std::string_view field) {
   auto text = salesforce::FieldString(record, field);
   if (!text) return std::nullopt;
-  auto when = salesforce::ParseSalesforceDateTime(*text);
+  return TimeOf(*text);
+}
+
+std::optional<Time> TimeOf(std::string_view text) {
+  auto when = salesforce::ParseSalesforceDateTime(text);
   if (!when) return std::nullopt;
   return std::chrono::floor<std::chrono::milliseconds>(*when);
 }

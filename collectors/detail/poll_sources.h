@@ -20,12 +20,15 @@
 #include "collectors/target.h"
 #include "salesforce/errors.h"
 #include "salesforce/event_log_file.h"
+#include "salesforce/query_decoder.h"
 
 namespace sfwarden::collectors::detail {
 
 /// A datetime field of a record ("2024-01-02T03:04:05.000+0000"); nullopt when absent,
 /// null or malformed.
 std::optional<Time> TimeField(const nlohmann::json& record, std::string_view field);
+/// The same for a datetime field's text.
+std::optional<Time> TimeOf(std::string_view text);
 
 // --- user-bound queries ----------------------------------------------------------------
 
@@ -42,10 +45,14 @@ std::vector<std::vector<std::string>> SplitIdList(const std::vector<std::string>
 
 // --- LoginHistory (login_history.cc) ---------------------------------------------------
 
+/// The LoginHistory fields read, in SELECT order: the QueryOptions::string_fields of the
+/// login pages, and the order of DecodeLogin's row.
+std::span<const std::string> LoginHistoryFields();
 std::string LoginHistorySoql(std::span<const std::string> user_ids,
                              const std::optional<Time>& cursor, const OrgTarget& target);
-/// nullopt for a row without Id/LoginTime or of a user outside the directory.
-std::optional<LoginObservation> DecodeLogin(const nlohmann::json& record,
+/// A row of LoginHistoryFields(), its strings moved into the observation. nullopt for a
+/// row without Id/UserId/LoginTime or of a user outside the directory.
+std::optional<LoginObservation> DecodeLogin(salesforce::StringRow&& row,
                                             const UserDirectory& users);
 
 // --- SetupAuditTrail (audit_trail.cc) --------------------------------------------------

@@ -8,12 +8,13 @@ ApiError DecodeError(std::string_view what, std::string message) {
   return e;
 }
 
+ApiError InvalidJsonError(std::string_view body, std::string_view what) {
+  return DecodeError(what, "body is not valid JSON (" + std::to_string(body.size()) + " bytes)");
+}
+
 tl::expected<nlohmann::json, ApiError> ParseJson(std::string_view body, std::string_view what) {
   auto json = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (json.is_discarded()) {
-    return tl::unexpected(
-        DecodeError(what, "body is not valid JSON (" + std::to_string(body.size()) + " bytes)"));
-  }
+  if (json.is_discarded()) return tl::unexpected(InvalidJsonError(body, what));
   return json;
 }
 

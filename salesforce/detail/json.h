@@ -14,6 +14,8 @@ namespace sfwarden::salesforce::detail {
 tl::expected<nlohmann::json, ApiError> ParseJson(std::string_view body, std::string_view what);
 
 ApiError DecodeError(std::string_view what, std::string message);
+/// The kDecode error for a `body` that is not valid JSON (ParseJson's).
+ApiError InvalidJsonError(std::string_view body, std::string_view what);
 
 /// The string at `key`, "" when absent or null; a kDecode error for any other type.
 tl::expected<std::string, ApiError> OptionalString(const nlohmann::json& object,

@@ -12,10 +12,11 @@ ApiError Unexpected(const std::string& what) {
   return salesforce::MakeError(salesforce::ErrorKind::kHttp, "unexpected call " + what);
 }
 
-// Hands pages to the sink like the real client, counting one API call per page.
+// Hands pages to the sink like the real client, counting one API call per page. Asked
+// for string fields, it hands rows as the client does (its records turned into rows).
 FakeApi::Result<salesforce::QuerySummary> Deliver(
     FakeApi::Result<std::vector<salesforce::QueryPage>> pages, salesforce::PageSink& sink,
-    int& api_calls) {
+    const salesforce::QueryOptions& options, int& api_calls) {
   if (!pages) {
     ++api_calls;
     return tl::unexpected(pages.error());
@@ -26,6 +27,10 @@ FakeApi::Result<salesforce::QuerySummary> Deliver(
     ++summary.pages;
     summary.total_size = page.total_size;
     summary.records += static_cast<std::int64_t>(page.records.size());
+    if (!options.string_fields.empty()) {
+      page.rows = salesforce::TakeStringRows(std::move(page), options.string_fields);
+      page.records.clear();
+    }
     bool done = page.done;
     if (!sink(std::move(page))) return summary;
     if (done) summary.complete = true;
@@ -45,17 +50,17 @@ salesforce::QueryPage Page(std::vector<nlohmann::json> records, std::string next
 }
 
 asio::awaitable<FakeApi::Result<salesforce::QuerySummary>> FakeApi::Query(
-    std::string soql, salesforce::PageSink sink, salesforce::QueryOptions) {
+    std::string soql, salesforce::PageSink sink, salesforce::QueryOptions options) {
   calls.push_back({"Query", soql});
   if (!on_query) co_return tl::unexpected(Unexpected("Query: " + soql));
-  co_return Deliver(on_query(soql), sink, api_calls);
+  co_return Deliver(on_query(soql), sink, options, api_calls);
 }
 
 asio::awaitable<FakeApi::Result<salesforce::QuerySummary>> FakeApi::QueryMore(
-    std::string next_records_url, salesforce::PageSink sink, salesforce::QueryOptions) {
+    std::string next_records_url, salesforce::PageSink sink, salesforce::QueryOptions options) {
   calls.push_back({"QueryMore", next_records_url});
   if (!on_query_more) co_return tl::unexpected(Unexpected("QueryMore: " + next_records_url));
-  co_return Deliver(on_query_more(next_records_url), sink, api_calls);
+  co_return Deliver(on_query_more(next_records_url), sink, options, api_calls);
 }
 
 asio::awaitable<FakeApi::Result<salesforce::CompositeResponse>> FakeApi::Composite(
@@ -69,7 +74,7 @@ asio::awaitable<FakeApi::Result<salesforce::CompositeResponse>> FakeApi::Composi
 }
 
 asio::awaitable<FakeApi::Result<salesforce::SaveResult>> FakeApi::Create(std::string sobject,
-                                                                        nlohmann::json) {
+                                                                         nlohmann::json) {
   calls.push_back({"Create", sobject});
   co_return tl::unexpected(Unexpected("Create " + sobject));
 }
@@ -135,8 +140,8 @@ asio::awaitable<FakeApi::Result<std::vector<salesforce::SharingRules>>> FakeApi:
   co_return on_read_sharing_rules(objects);
 }
 
-asio::awaitable<FakeApi::Result<std::vector<salesforce::UpsertResult>>>
-FakeApi::UpsertSharingRules(std::vector<salesforce::SharingRules>) {
+asio::awaitable<FakeApi::Result<std::vector<salesforce::UpsertResult>>> FakeApi::UpsertSharingRules(
+    std::vector<salesforce::SharingRules>) {
   calls.push_back({"UpsertSharingRules", ""});
   co_return tl::unexpected(Unexpected("UpsertSharingRules"));
 }

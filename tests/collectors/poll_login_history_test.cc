@@ -52,6 +52,13 @@ TEST(PollLoginHistoryTest, RowsOfTheReferencePayloadBecomeClassifiedObservations
   EXPECT_EQ(*result.cursors.logins, result.logins[1].time);
 }
 
+// `record` as the login path reads it: a row of LoginHistoryFields().
+salesforce::StringRow LoginRow(const nlohmann::json& record) {
+  salesforce::QueryPage page;
+  page.records.push_back(record);
+  return salesforce::TakeStringRows(std::move(page), detail::LoginHistoryFields()).at(0);
+}
+
 TEST(PollLoginHistoryTest, FifteenCharacterUserIdResolvesAndStrangersAreDropped) {
   UserDirectory users;
   users.username_by_id["0055g00000EXAMPLEAA"] = "a@x.example";
@@ -59,16 +66,29 @@ TEST(PollLoginHistoryTest, FifteenCharacterUserIdResolvesAndStrangersAreDropped)
                         {"UserId", "0055g00000EXAMP"},
                         {"LoginTime", "2024-01-02T03:04:05.000+0000"},
                         {"Status", nullptr}};
-  auto login = detail::DecodeLogin(row, users);
+  auto login = detail::DecodeLogin(LoginRow(row), users);
   ASSERT_TRUE(login);
   EXPECT_EQ(login->username, "a@x.example");
   EXPECT_EQ(login->status, "");
   EXPECT_EQ(login->outcome, LoginOutcome::kOther);
   row["UserId"] = "005000000000999AAA";
-  EXPECT_FALSE(detail::DecodeLogin(row, users));
+  EXPECT_FALSE(detail::DecodeLogin(LoginRow(row), users));
   row["UserId"] = "0055g00000EXAMPLEAA";
   row["LoginTime"] = "yesterday";
-  EXPECT_FALSE(detail::DecodeLogin(row, users));
+  EXPECT_FALSE(detail::DecodeLogin(LoginRow(row), users));
+  row["LoginTime"] = "2024-01-02T03:04:05.000+0000";
+  row["Id"] = 17;  // not a string: no Id
+  EXPECT_FALSE(detail::DecodeLogin(LoginRow(row), users));
+}
+
+TEST(PollLoginHistoryTest, SoqlSelectsTheFieldsDecodeLoginReads) {
+  OrgTarget target;
+  auto soql = detail::LoginHistorySoql(std::vector<std::string>{"005000000000001AAA"}, std::nullopt,
+                                       target);
+  EXPECT_TRUE(
+      soql.starts_with("SELECT Id, UserId, LoginTime, LoginType, Status, SourceIp, "
+                       "CountryIso, Application FROM LoginHistory WHERE UserId IN "))
+      << soql;
 }
 
 TEST(PollLoginHistoryTest, IdListsSplitUnderTheBound) {

@@ -264,6 +264,31 @@ TEST_F(ClientTest, QueryFollowsNextRecordsUrlPageByPage) {
   EXPECT_EQ(stopped->pages, 1);
 }
 
+TEST_F(ClientTest, QueryWithStringFieldsDeliversRowsInsteadOfRecords) {
+  auto transport = Org([](const HttpRequest& r) {
+    if (r.url.ends_with("/query/01g-2")) return Reply(200, Page(3, true, "", {"c"}));
+    return Reply(200, Page(3, false, "/services/data/v60.0/query/01g-2", {"a", "b"}));
+  });
+  Client client = MakeClient(transport, Config());
+  std::vector<std::string> seen;
+  const std::vector<std::string> fields = {"Username", "Missing"};
+  auto summary = Run(client.QueryMore("/services/data/v60.0/query/01g-1",
+                                      [&](QueryPage&& page) {
+                                        EXPECT_TRUE(page.records.empty());
+                                        for (auto& row : page.rows) {
+                                          EXPECT_EQ(row.size(), 2u);
+                                          EXPECT_EQ(row.at(1), std::nullopt);
+                                          seen.push_back(row.at(0).value_or("?"));
+                                        }
+                                        return true;
+                                      },
+                                      {.string_fields = fields}));
+  ASSERT_TRUE(summary) << summary.error();
+  EXPECT_EQ(seen, (std::vector<std::string>{"a", "b", "c"}));
+  EXPECT_EQ(summary->records, 3);
+  EXPECT_TRUE(summary->complete);
+}
+
 TEST_F(ClientTest, QueryAllUsesTheQueryAllResource) {
   auto transport =
       Org([](const HttpRequest&) { return Reply(200, Example("rest-query-empty.json")); });
