@@ -15,6 +15,7 @@
 #include "daemon/logging.h"
 #include "daemon/org_monitor.h"
 #include "daemon/release_memory.h"
+#include "daemon/start_read_limit.h"
 #include "daemon/state_store.h"
 #include "daemon/systemd_notify.h"
 #include "daemon/web_handlers.h"
@@ -26,6 +27,12 @@ namespace asio = boost::asio;
 namespace {
 
 const GlobalConfig kDefaults{};
+
+// Start reads at once, daemon-wide (StartReadLimit): two keep ten orgs' start within a few
+// read times while holding the transient heap to two reads' worth; no org waits longer
+// than the second figure for its turn.
+constexpr std::size_t kStartReadSlots = 2;
+constexpr auto kStartReadMaxWait = std::chrono::minutes(2);
 
 /// co_spawn completion handler: an exception escaping a coroutine is logged, never
 /// fatal (STYLE.md, errors of the third kind).
@@ -203,8 +210,9 @@ class Runtime {
   // Starts a monitor for every org of config_ without one, restarts those whose
   // configuration changed (simple and correct: the new one starts from the state store)
   // and stops those of removed orgs. The org configs then leave config_: a new monitor
-  // takes its org's by move, and an unchanged one keeps the copy it has (a 1,000-user
-  // org's config is ~1.5 MB; keeping a second copy per org doubled that).
+  // takes its org's by move (and keeps only its connection settings, OrgMonitor::config(),
+  // beside the baseline built from it), and an unchanged one keeps what it has (a
+  // 1,000-user org's config is ~1.5 MB; keeping a second copy per org doubled that).
   void SyncMonitors() {
     std::map<std::string, OrgConfig*> wanted;
     for (auto& org : config_.orgs) wanted[org.name] = &org;
@@ -224,14 +232,19 @@ class Runtime {
     for (const auto& [name, org] : wanted) {
       if (monitors_.count(name)) continue;
       std::string fingerprint = MonitorFingerprint(*org);
+      MonitorOptions options;
+      options.start_reads = &start_reads_;
       auto monitor = std::make_unique<OrgMonitor>(ioc_, metrics_.registry(), *store_, families_,
-                                                  sinks_, std::move(*org));
+                                                  sinks_, std::move(*org), options);
       OrgMonitor* raw = monitor.get();
       monitor->Start([this, raw] { Finished(raw); });
       monitors_[name] = {std::move(monitor), std::move(fingerprint)};
     }
     config_.orgs.clear();
     config_.orgs.shrink_to_fit();
+    // Nothing of `run` reads the load's warnings (check-config prints them); at 10,000
+    // users they held ~2 MB.
+    std::vector<ConfigDiagnostic>().swap(config_.warnings);
   }
 
   // A stopped monitor lives until its coroutine has finished (an in-flight request is
@@ -252,6 +265,7 @@ class Runtime {
   // monitors; they are destroyed with the io_context, so the monitors must outlive it. The
   // process is exiting: they are handed to a static (reachable, so not reported as leaks).
   void AbandonMonitors() {
+    start_reads_.Close();  // the frames destroyed with the io_context wake no waiter
     static auto* abandoned = new std::vector<std::unique_ptr<OrgMonitor>>;
     for (auto& [name, running] : monitors_) abandoned->push_back(std::move(running.monitor));
     for (auto& m : retiring_) abandoned->push_back(std::move(m));
@@ -267,6 +281,8 @@ class Runtime {
   EffectiveSettings settings_;
   std::unique_ptr<StateStore> store_;
   std::shared_ptr<WebSecurity> web_security_;  // null without --web.config.file
+  // Before ioc_: coroutine frames destroyed with it may still hold or wait for a slot.
+  StartReadLimit start_reads_{kStartReadSlots, kStartReadMaxWait};
   asio::io_context ioc_{1};
   DaemonMetrics metrics_;
   CollectorFamilies families_;

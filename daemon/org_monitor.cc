@@ -19,12 +19,13 @@
 #include "collectors/permission_reader.h"
 #include "collectors/poll_cycle.h"
 #include "daemon/baseline_from_config.h"
-#include "daemon/login_records.h"
 #include "daemon/collector_metrics.h"
 #include "daemon/collector_target.h"
+#include "daemon/login_records.h"
 #include "daemon/org_client.h"
 #include "daemon/poll_planner.h"
 #include "daemon/release_memory.h"
+#include "daemon/start_read_limit.h"
 #include "daemon/state_store.h"
 #include "daemon/state_store_errors.h"
 #include "daemon/store_journal.h"
@@ -101,6 +102,18 @@ std::string IsoTime(StoreTime t) {
   return buf;
 }
 
+// What a running monitor keeps of its org's config: name, login, auth, budget, schedule,
+// timeouts and retention. Its users, permission sets, sharing rules and org-wide defaults
+// live on in the monitor's OrgTarget and OrgBaseline, built from them first; a second
+// copy cost ~1.7 MB per 1,000-user org (bench/README.md, "Peak memory").
+void KeepOnlyConnectionSettings(OrgConfig& org) {
+  std::vector<IntegrationUserConfig>().swap(org.integration_users);
+  std::vector<std::string>().swap(org.expected_actors);
+  org.permission_sets.clear();
+  org.sharing_rules.clear();
+  org.org_wide_defaults.clear();
+}
+
 std::string Join(const std::set<std::string>& items) {
   std::string out;
   for (const auto& i : items) out += (out.empty() ? "" : ",") + Clean(i, 80);
@@ -129,6 +142,7 @@ struct OrgMonitor::Impl {
                              org.poll.limits, org.poll.api_usage_logs, org.poll.full_reconcile};
     plan_input.budget = org.api_budget;
     plan = PlanSchedule(plan_input);
+    KeepOnlyConnectionSettings(org);
   }
 
   asio::awaitable<void> Run();
@@ -166,10 +180,10 @@ struct OrgMonitor::Impl {
   StateStore& store;
   CollectorFamilies& families;
   std::vector<ObservationSink*> sinks;
-  OrgConfig org;
+  OrgConfig org;  // without its users, sets and rules (KeepOnlyConnectionSettings)
   MonitorOptions options;
   collectors::OrgTarget target;
-  remediation::OrgBaseline baseline;
+  remediation::OrgBaseline baseline;  // also the users' names and what they should have
   StoreJournal journal;
   // Setup audit entries of the last hours, newest last: who changed a drifted item.
   std::deque<collectors::AuditObservation> recent_audit;
@@ -257,7 +271,16 @@ asio::awaitable<void> OrgMonitor::Impl::Run() {
   for (auto retry = options.retry_min;;) {
     if (stopping) co_return;
     bool ok = false;
-    if (client || Connect()) ok = co_await ReadPermissionsOnce("start");
+    if (client || Connect()) {
+      // One of the daemon's few start-read slots, held for the read and what follows it
+      // (the snapshot lives until then); not over the backoff wait below.
+      StartReadLimit::Slot slot;
+      if (options.start_reads) {
+        slot = co_await options.start_reads->Enter(this);
+        if (stopping) co_return;
+      }
+      ok = co_await ReadPermissionsOnce("start");
+    }
     ReleaseFreedMemory();  // the read's JSON pages and rows, freed by now
     if (stopping) co_return;
     if (ok) break;
@@ -624,9 +647,9 @@ void OrgMonitor::Impl::HandlePoll(const collectors::PollResult& result,
       // The first read covers LAST_N_DAYS:n, which starts at 00:00 UTC n days before
       // today (SOQL and SOSL Reference, Date Formats and Date Literals).
       auto day = std::chrono::floor<std::chrono::days>(now);
-      store.SetCursor(org.name, kEvidenceSinceCursor,
-                      FormatCursor(collectors::Time(day - std::chrono::days(
-                                                              target.initial_lookback_days))));
+      store.SetCursor(
+          org.name, kEvidenceSinceCursor,
+          FormatCursor(collectors::Time(day - std::chrono::days(target.initial_lookback_days))));
     }
     bool any = false;
     for (std::size_t i = 0; i < flags.size(); ++i) {
@@ -789,11 +812,10 @@ void OrgMonitor::Impl::HandleSnapshot(const collectors::PermissionSnapshot& snap
   // Expected but missing: what the baseline names that the user does not have. The drift
   // engine will say what exactly; this is the count for dashboards.
   std::map<std::string, std::int64_t> missing;
-  for (const auto& u : org.integration_users) {
-    const auto& b = u.baseline;
-    auto it = snapshot.users.find(u.username);
+  for (const auto& b : baseline.users) {
+    auto it = snapshot.users.find(b.username);
     if (it == snapshot.users.end() || !it->second.found) {
-      missing[u.username] = static_cast<std::int64_t>(
+      missing[b.username] = static_cast<std::int64_t>(
           b.permission_sets.size() + b.permission_set_groups.size() + b.public_groups.size());
       continue;
     }
@@ -809,7 +831,7 @@ void OrgMonitor::Impl::HandleSnapshot(const collectors::PermissionSnapshot& snap
     for (const auto& g : b.public_groups) {
       n += std::count(state.public_groups.begin(), state.public_groups.end(), g) ? 0 : 1;
     }
-    missing[u.username] = n;
+    missing[b.username] = n;
   }
   metrics->Permissions(snapshot, missing);
 
@@ -820,7 +842,7 @@ void OrgMonitor::Impl::HandleSnapshot(const collectors::PermissionSnapshot& snap
     ++tokens[t.username];
     RecordToken(t, may_be_issued, nullptr);
   }
-  for (const auto& u : org.integration_users) metrics->OAuthTokens(u.username, tokens[u.username]);
+  for (const auto& u : baseline.users) metrics->OAuthTokens(u.username, tokens[u.username]);
   store.SetCursor(org.name, "permissions", FormatCursor(snapshot.read_at));
 
   plan_input.calls_per_read[kFull] = std::max(1, snapshot.api_calls);
@@ -933,8 +955,8 @@ void OrgMonitor::Impl::StoreFailed(std::string_view what, const StateStoreError&
   // must not flood the log it may share.
   auto& last = last_error["state_store"];
   if (last != e.what()) {
-    spdlog::error("org {}: could not save {} to the state store, will read it again: {}",
-                  org.name, what, e.what());
+    spdlog::error("org {}: could not save {} to the state store, will read it again: {}", org.name,
+                  what, e.what());
   }
   last = e.what();
 }
@@ -957,7 +979,7 @@ OrgMonitor::OrgMonitor(asio::io_context& ioc, prometheus::Registry& registry, St
     : impl_(std::make_unique<Impl>(ioc, registry, store, families, std::move(sinks), std::move(org),
                                    options)) {
   std::vector<std::string> usernames;
-  for (const auto& u : impl_->org.integration_users) usernames.push_back(u.username);
+  for (const auto& u : impl_->baseline.users) usernames.push_back(u.username);
   impl_->metrics =
       std::make_unique<OrgMetrics>(families, impl_->org.name, std::move(usernames), store);
 }
@@ -983,6 +1005,7 @@ void OrgMonitor::Stop() {
   if (impl_->stopping) return;
   impl_->stopping = true;
   impl_->timer.cancel();
+  if (impl_->options.start_reads) impl_->options.start_reads->Cancel(impl_.get());
   impl_->metrics.reset();  // the coroutine checks `stopping` before touching them again
   // A request in flight ends now (kCancelled) instead of holding the stop until the
   // backstop. A write cut off after it was sent stays journaled as `sent` and is
@@ -1005,15 +1028,14 @@ std::string MonitorFingerprint(const OrgConfig& org) {
   auto target = MakeOrgTarget(org);
   std::ostringstream out;
   out << org.name << '|' << org.login_url << '|' << org.api_version << '|'
-      << org.request_timeout.count() << '|'
-      << static_cast<int>(org.auth.flow) << '|' << org.auth.username << '|'
-      << org.auth.private_key_file.string() << '|' << hash(key) << '|' << org.auth.audience << '|'
-      << org.api_budget.max_daily_share << '|' << org.api_budget.stop_below_remaining << '|'
-      << org.poll.logins.count() << ',' << org.poll.audit_trail.count() << ','
-      << org.poll.oauth_tokens.count() << ',' << org.poll.limits.count() << ','
-      << org.poll.api_usage_logs.count() << ',' << org.poll.full_reconcile.count() << '|'
-      << org.api_usage_retention.count() << ',' << org.seen_ip_retention.count() << ','
-      << org.journal_retention.count() << '|';
+      << org.request_timeout.count() << '|' << static_cast<int>(org.auth.flow) << '|'
+      << org.auth.username << '|' << org.auth.private_key_file.string() << '|' << hash(key) << '|'
+      << org.auth.audience << '|' << org.api_budget.max_daily_share << '|'
+      << org.api_budget.stop_below_remaining << '|' << org.poll.logins.count() << ','
+      << org.poll.audit_trail.count() << ',' << org.poll.oauth_tokens.count() << ','
+      << org.poll.limits.count() << ',' << org.poll.api_usage_logs.count() << ','
+      << org.poll.full_reconcile.count() << '|' << org.api_usage_retention.count() << ','
+      << org.seen_ip_retention.count() << ',' << org.journal_retention.count() << '|';
   for (const auto& u : org.integration_users) {
     out << u.username << ':';
     for (const auto& s : u.baseline.permission_sets) out << s << ',';

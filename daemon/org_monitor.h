@@ -24,6 +24,7 @@ class Registry;
 namespace sfwarden::daemon {
 
 class StateStore;
+class StartReadLimit;
 struct CollectorFamilies;
 
 /// What one poll of an org brought that had not been seen before: rows already taken in
@@ -49,10 +50,10 @@ struct DriftEvent {
     kPaused,     // flapping: enforcement of this item is paused
     kOverBound,  // the cycle's drift exceeded max_changes_per_cycle: nothing applied
   };
-  std::string user{};     // the integration user it concerns; "" for permission-set
-                          // contents, sharing rules and org-wide defaults
-  std::string kind{};     // remediation::ToString(DriftKind), e.g. "missing_public_group_membership"
-  std::string key{};      // stable across cycles (remediation::DriftItem::key)
+  std::string user{};  // the integration user it concerns; "" for permission-set
+                       // contents, sharing rules and org-wide defaults
+  std::string kind{};  // remediation::ToString(DriftKind), e.g. "missing_public_group_membership"
+  std::string key{};   // stable across cycles (remediation::DriftItem::key)
   std::string subject{};  // username, permission set or object
   std::string item{};     // the set / group / permission / field / rule
   std::string expected{};
@@ -101,6 +102,9 @@ struct MonitorOptions {
   /// How long processed LoginHistory/SetupAuditTrail Ids are remembered: far longer than
   /// any read overlap (collectors::OrgTarget::read_overlap).
   std::chrono::hours seen_record_retention{std::chrono::hours(72)};
+  /// Shared by the daemon's monitors: how many start reads run at once (borrowed; must
+  /// outlive the monitor). Null: no limit.
+  StartReadLimit* start_reads = nullptr;
 };
 
 /// Watches one org until Stop(). Built from the org's config (a copy); it owns the org's
@@ -127,6 +131,10 @@ class OrgMonitor {
   /// the org's metric children. Idempotent.
   void Stop();
 
+  /// The org's config as the monitor started with it, but only its connection settings
+  /// (name, login, auth, budget, schedule, timeouts, retention): its integration users,
+  /// expected actors, permission sets, sharing rules and org-wide defaults are left empty
+  /// (the monitor keeps them in its baseline). MonitorFingerprint covers those.
   const OrgConfig& config() const;
 
  private:
