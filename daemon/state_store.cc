@@ -6,10 +6,13 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
+#include <bit>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <iterator>
+#include <set>
 #include <string>
 #include <system_error>
 #include <unordered_map>
@@ -231,10 +234,31 @@ constexpr const char* kWhatToDo = "; move it away or point --state.dir elsewhere
 StoreTime Now() {
   return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
 }
-// Remembers a record id of an incremental source; changes() says whether it was new.
-constexpr const char* kInsertSeen =
-    "INSERT INTO seen_records (org, source, record_id, seen_at) VALUES (?1, ?2, ?3, ?4) "
-    "ON CONFLICT (org, source, record_id) DO NOTHING";
+// Record ids of incremental sources are remembered up to this many per INSERT: one
+// statement execution per chunk instead of one per row (a 2,000-row LoginHistory page
+// spent most of its store time there: bench/README.md, figure 4). Chunks are powers of
+// two, so at most nine such statements are ever prepared; 3 + 256 parameters stay far
+// under SQLite's default limit of 32,766 (sqlite.org/limits.html).
+constexpr std::size_t kMaxSeenChunk = 256;
+
+// The INSERT for a chunk of `rows` ids (a power of two up to kMaxSeenChunk): ?1 org,
+// ?2 source, ?3 seen_at, ?4... the ids. Static: Prepared() keys its cache by this text.
+const std::string& InsertSeenChunkSql(std::size_t rows) {
+  static const auto kSql = [] {
+    std::array<std::string, std::bit_width(kMaxSeenChunk)> sql;
+    for (std::size_t i = 0; i < sql.size(); ++i) {
+      std::string& s = sql[i];
+      s = "INSERT INTO seen_records (org, source, record_id, seen_at) VALUES ";
+      for (std::size_t r = 0; r < (std::size_t{1} << i); ++r) {
+        s += r == 0 ? "(?1, ?2, ?" : ", (?1, ?2, ?";
+        s += std::to_string(r + 4) + ", ?3)";
+      }
+      s += " ON CONFLICT (org, source, record_id) DO NOTHING RETURNING record_id";
+    }
+    return sql;
+  }();
+  return kSql[static_cast<std::size_t>(std::countr_zero(rows))];
+}
 
 std::int64_t ToInt(StoreTime t) { return t.time_since_epoch().count(); }
 StoreTime FromInt(std::int64_t seconds) { return StoreTime(std::chrono::seconds(seconds)); }
@@ -359,10 +383,10 @@ struct StateStore::Impl {
     return st->Int(0);
   }
 
-  // Inside a caller's transaction. `insert_seen` is Prepared(kInsertSeen), looked up once
-  // per batch by the caller.
-  bool InsertSeen(Statement& insert_seen, std::string_view org, std::string_view source,
-                  std::string_view id, std::int64_t seen_at);
+  // Inside a caller's transaction: remembers `ids` for org/source. One flag per id: true
+  // for the first occurrence of an id not remembered before.
+  std::vector<bool> InsertSeen(std::string_view org, std::string_view source,
+                               const std::vector<std::string_view>& ids, std::int64_t seen_at);
   void PutCursor(std::string_view org, std::string_view source, std::string_view value);
 
   void OpenDatabase();
@@ -587,13 +611,29 @@ std::string DayOf(StoreTime t) {
 }
 }  // namespace
 
-bool StateStore::Impl::InsertSeen(Statement& insert_seen, std::string_view org,
-                                  std::string_view source, std::string_view id,
-                                  std::int64_t seen_at) {
-  Use st(insert_seen);
-  st->Bind(1, org).Bind(2, source).Bind(3, id).Bind(4, seen_at);
-  st->Run();
-  return Changes() == 1;
+std::vector<bool> StateStore::Impl::InsertSeen(std::string_view org, std::string_view source,
+                                               const std::vector<std::string_view>& ids,
+                                               std::int64_t seen_at) {
+  std::vector<bool> fresh(ids.size(), false);
+  std::set<std::string, std::less<>> inserted;
+  for (std::size_t at = 0; at < ids.size();) {
+    const std::size_t rows = std::bit_floor(std::min(kMaxSeenChunk, ids.size() - at));
+    Use st(Prepared(InsertSeenChunkSql(rows)));
+    st->Bind(1, org).Bind(2, source).Bind(3, seen_at);
+    for (std::size_t r = 0; r < rows; ++r) st->Bind(static_cast<int>(r + 4), ids[at + r]);
+    // RETURNING yields the rows the statement inserted, in no set order
+    // (sqlite.org/lang_returning.html). An id twice in one chunk is inserted once: its
+    // first occurrence is the new one, as with one INSERT per row.
+    inserted.clear();
+    while (st->Step()) inserted.insert(st->Text(0));
+    for (std::size_t r = 0; r < rows; ++r, ++at) {
+      if (auto it = inserted.find(ids[at]); it != inserted.end()) {
+        fresh[at] = true;
+        inserted.erase(it);
+      }
+    }
+  }
+  return fresh;
 }
 
 void StateStore::Impl::PutCursor(std::string_view org, std::string_view source,
@@ -611,12 +651,8 @@ std::vector<bool> StateStore::RecordSeenRecords(std::string_view org, std::strin
                                                 StoreTime seen_at,
                                                 std::optional<std::string_view> cursor) {
   Transaction tx(impl_->db.get());
-  std::vector<bool> fresh;
-  fresh.reserve(ids.size());
-  Statement& insert_seen = impl_->Prepared(kInsertSeen);
-  for (const auto& id : ids) {
-    fresh.push_back(impl_->InsertSeen(insert_seen, org, source, id, ToInt(seen_at)));
-  }
+  auto fresh = impl_->InsertSeen(org, source, std::vector<std::string_view>(ids.begin(), ids.end()),
+                                 ToInt(seen_at));
   if (cursor) impl_->PutCursor(org, source, *cursor);
   tx.Commit();
   return fresh;
@@ -644,18 +680,16 @@ std::vector<bool> StateStore::RecordLogins(std::string_view org,
                                            std::optional<std::string_view> cursor,
                                            StoreTime seen_at) {
   Transaction tx(impl_->db.get());
-  // De-duplication is per row (it decides what is new); what the new rows add to the
-  // per-user tables is summed first and written once per key: same end state as a write
-  // per row, a fraction of the statements (bench/README.md, figure 4).
-  Statement& insert_seen = impl_->Prepared(kInsertSeen);
-  const std::int64_t seen_at_s = ToInt(seen_at);
+  // De-duplication decides what is new; what the new rows add to the per-user tables is
+  // summed first and written once per key: same end state as a write per row, a fraction
+  // of the statements (bench/README.md, figure 4).
+  std::vector<std::string_view> ids;
+  ids.reserve(logins.size());
+  for (const auto& login : logins) ids.push_back(login.id);
+  auto fresh = impl_->InsertSeen(org, "logins", ids, ToInt(seen_at));
   detail::LoginTotals totals;
-  std::vector<bool> fresh;
-  fresh.reserve(logins.size());
-  for (const auto& login : logins) {
-    bool is_new = impl_->InsertSeen(insert_seen, org, "logins", login.id, seen_at_s);
-    fresh.push_back(is_new);
-    if (is_new) totals.Add(login);
+  for (std::size_t i = 0; i < logins.size(); ++i) {
+    if (fresh[i]) totals.Add(logins[i]);
   }
   {
     Statement& st = impl_->Prepared(

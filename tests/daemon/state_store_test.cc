@@ -7,9 +7,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -372,6 +374,30 @@ TEST(StateStoreTest, SeenRecordsAreDeduplicatedPerSourceAndPruned) {
   EXPECT_EQ(store->PruneSeenRecords(At(200)), 4);
   EXPECT_EQ(store->RecordSeenRecords("prod", "audit_trail", {"0Ym1", "0Ym3"}, At(400)),
             (std::vector<bool>{true, false}));
+}
+
+// The store inserts ids in multi-row chunks (up to 256, powers of two); the flags must be
+// what one insert per id gives: an id repeated inside a chunk and across chunks, and ids
+// of an earlier batch, are new only the first time.
+TEST(StateStoreTest, SeenRecordsOfAManyChunkBatchAreNewOnlyTheFirstTime) {
+  TempDir tmp;
+  auto store = StateStore::Open(tmp.path());
+  std::vector<std::string> earlier = {"id-7", "id-300", "id-599"};
+  store->RecordSeenRecords("prod", "logins", earlier, At(1));
+  std::vector<std::string> ids;
+  for (int i = 0; i < 600; ++i) ids.push_back("id-" + std::to_string(i));
+  ids[10] = "id-5";    // twice in the first chunk
+  ids[400] = "id-20";  // in a later chunk than its first occurrence
+  ids.push_back("id-599");
+  ids.push_back("id-42");  // 602 ids: chunks of 256, 256, 64, 16, 8, 2
+
+  std::set<std::string> seen(earlier.begin(), earlier.end());
+  std::vector<bool> expected;
+  for (const auto& id : ids) expected.push_back(seen.insert(id).second);
+  EXPECT_EQ(store->RecordSeenRecords("prod", "logins", ids, At(2)), expected);
+  EXPECT_EQ(std::count(expected.begin(), expected.end(), true), 600 - 2 - 3);
+  EXPECT_EQ(store->RecordSeenRecords("prod", "logins", ids, At(3)),
+            std::vector<bool>(ids.size(), false));
 }
 
 LoginRecord Login(std::string id, std::string user, std::int64_t time_ms,
