@@ -164,8 +164,13 @@ YamlNode YamlNode::Child(std::size_t slot) const {
   return YamlNode(tree_, tree_->children_[tree_->nodes_[index_].first + slot]);
 }
 
-YamlElements YamlNode::Elements() const { return YamlElements(*this); }
+YamlPair YamlNode::PairAt(std::size_t index) const {
+  if (!IsMap() || index >= size()) return {};
+  return {Child(2 * index), Child(2 * index + 1)};
+}
 
-YamlPairs YamlNode::Pairs() const { return YamlPairs(*this); }
+YamlRange<YamlNode> YamlNode::Elements() const { return {*this, IsSequence() ? size() : 0}; }
+
+YamlRange<YamlPair> YamlNode::Pairs() const { return {*this, IsMap() ? size() : 0}; }
 
 }  // namespace sfwarden::daemon::detail

@@ -11,6 +11,7 @@
 #include <iosfwd>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 namespace sfwarden::daemon::detail {
@@ -21,8 +22,8 @@ class YamlTree;
 enum class YamlKind : std::uint8_t { kNull, kScalar, kSequence, kMap };
 
 struct YamlPair;
-class YamlElements;
-class YamlPairs;
+template <class Item>
+class YamlRange;
 
 /// One node of a YamlTree, or "absent": a value handle (tree + index) that borrows the
 /// tree, which must outlive it. An absent node (default-constructed, or a lookup that
@@ -53,14 +54,16 @@ class YamlNode {
   std::size_t size() const;
   /// The `index`th element of a sequence; absent when out of range or not a sequence.
   YamlNode operator[](std::size_t index) const;
+  /// The `index`th key/value pair of a mapping; both absent when out of range or not a
+  /// mapping.
+  YamlPair PairAt(std::size_t index) const;
   /// `for (YamlNode item : node.Elements())`: nothing unless a sequence.
-  YamlElements Elements() const;
+  YamlRange<YamlNode> Elements() const;
   /// `for (const YamlPair& pair : node.Pairs())`: nothing unless a mapping.
-  YamlPairs Pairs() const;
+  YamlRange<YamlPair> Pairs() const;
 
  private:
   friend class YamlTree;
-  friend class YamlPairs;
   YamlNode(const YamlTree* tree, std::uint32_t index) : tree_(tree), index_(index) {}
   // The tree's child-list entry `slot` of this node (children_[first + slot]).
   YamlNode Child(std::size_t slot) const;
@@ -75,51 +78,22 @@ struct YamlPair {
   YamlNode value;
 };
 
-/// The elements of a sequence node, as a range.
-class YamlElements {
+/// A node's elements (Item = YamlNode) or key/value pairs (Item = YamlPair), as a range.
+template <class Item>
+class YamlRange {
  public:
   class iterator {
    public:
-    using value_type = YamlNode;
+    using value_type = Item;
     using difference_type = std::ptrdiff_t;
     iterator() = default;
     iterator(YamlNode parent, std::size_t index) : parent_(parent), index_(index) {}
-    YamlNode operator*() const { return parent_[index_]; }
-    iterator& operator++() {
-      ++index_;
-      return *this;
-    }
-    iterator operator++(int) {
-      iterator before = *this;
-      ++index_;
-      return before;
-    }
-    bool operator==(const iterator& other) const { return index_ == other.index_; }
-
-   private:
-    YamlNode parent_;
-    std::size_t index_ = 0;
-  };
-
-  explicit YamlElements(YamlNode parent) : parent_(parent) {}
-  iterator begin() const { return {parent_, 0}; }
-  iterator end() const { return {parent_, parent_.IsSequence() ? parent_.size() : 0}; }
-
- private:
-  YamlNode parent_;
-};
-
-/// The key/value pairs of a mapping node, as a range.
-class YamlPairs {
- public:
-  class iterator {
-   public:
-    using value_type = YamlPair;
-    using difference_type = std::ptrdiff_t;
-    iterator() = default;
-    iterator(YamlNode parent, std::size_t index) : parent_(parent), index_(index) {}
-    YamlPair operator*() const {
-      return {parent_.Child(2 * index_), parent_.Child(2 * index_ + 1)};
+    Item operator*() const {
+      if constexpr (std::is_same_v<Item, YamlPair>) {
+        return parent_.PairAt(index_);
+      } else {
+        return parent_[index_];
+      }
     }
     iterator& operator++() {
       ++index_;
@@ -137,12 +111,13 @@ class YamlPairs {
     std::size_t index_ = 0;
   };
 
-  explicit YamlPairs(YamlNode parent) : parent_(parent) {}
+  YamlRange(YamlNode parent, std::size_t count) : parent_(parent), count_(count) {}
   iterator begin() const { return {parent_, 0}; }
-  iterator end() const { return {parent_, parent_.IsMap() ? parent_.size() : 0}; }
+  iterator end() const { return {parent_, count_}; }
 
  private:
   YamlNode parent_;
+  std::size_t count_;
 };
 
 /// The first document of a YAML stream, parsed once and then read through YamlNode

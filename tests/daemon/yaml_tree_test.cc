@@ -186,6 +186,9 @@ TEST(YamlTreeTest, AbsentAndOutOfRangeLookupsAreNullWithoutPosition) {
   EXPECT_FALSE(ValueOf(root, "list")[1].HasPosition());
   EXPECT_TRUE(ValueOf(root, "list")[1].IsNull());
   EXPECT_FALSE(root[0].HasPosition());  // a mapping has no elements
+  EXPECT_FALSE(root.PairAt(2).key.HasPosition());
+  EXPECT_FALSE(ValueOf(root, "list").PairAt(0).value.HasPosition());  // a list has no pairs
+  EXPECT_EQ(root.PairAt(1).value.Scalar(), "text");
   EXPECT_EQ(ValueOf(root, "scalar").size(), 0u);
   EXPECT_EQ(ValueOf(root, "list").Scalar(), "");
   int visited = 0;
