@@ -78,7 +78,8 @@ class YamlTree::Builder final : public YAML::EventHandler {
   std::uint32_t NewNode(const YAML::Mark& mark, YAML::anchor_t anchor, YamlKind kind) {
     CheckFits(tree_.nodes_.size() + 1, mark);
     const auto index = static_cast<std::uint32_t>(tree_.nodes_.size());
-    tree_.nodes_.push_back({.line = mark.line, .column = mark.column, .kind = kind});
+    tree_.nodes_.push_back({.line = mark.line, .column = mark.column});
+    tree_.kinds_.push_back(kind);
     if (anchor != YAML::NullAnchor) {
       if (anchors_.size() < anchor) anchors_.resize(anchor);
       anchors_[anchor - 1] = index;
@@ -108,7 +109,7 @@ class YamlTree::Builder final : public YAML::EventHandler {
     std::size_t count = pending_.size() - done.first_pending;
     // A key without a value never reaches a map (NodeBuilder inserts on the value); the
     // parser always sends a value, but an odd count must not make Pairs() read past it.
-    if (record.kind == YamlKind::kMap && count % 2 != 0) --count;
+    if (tree_.kinds_[done.node] == YamlKind::kMap && count % 2 != 0) --count;
     CheckFits(tree_.children_.size() + count, YAML::Mark::null_mark());
     record.first = static_cast<std::uint32_t>(tree_.children_.size());
     record.count = static_cast<std::uint32_t>(count);
@@ -132,7 +133,7 @@ YamlTree::YamlTree(std::istream& in) {
 
 YamlTree::~YamlTree() = default;
 
-YamlKind YamlNode::Type() const { return tree_ ? tree_->nodes_[index_].kind : YamlKind::kNull; }
+YamlKind YamlNode::Type() const { return tree_ ? tree_->kinds_[index_] : YamlKind::kNull; }
 
 int YamlNode::line() const { return tree_ ? tree_->nodes_[index_].line : -1; }
 

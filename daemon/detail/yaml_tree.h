@@ -3,7 +3,7 @@
 // (YAML::Load) spends a node, a node_ref, a node_data with its own strings, vector and
 // map, shared_ptr blocks and a std::set entry on every node: ~200 MB of heap for a 4.9 MB
 // config of 10 orgs x 1,000 users (bench/README.md, "Peak memory"). This one keeps every
-// node as a 20-byte record in one array and every scalar's text in one buffer, built from
+// node as a 16-byte record and a kind byte and every scalar's text in one buffer, built from
 // yaml-cpp's parser events with the same meaning YAML::Load gives them (yaml_tree.cc).
 
 #include <cstddef>
@@ -151,10 +151,11 @@ class YamlTree {
     std::uint32_t count = 0;
     std::int32_t line = 0;
     std::int32_t column = 0;
-    YamlKind kind = YamlKind::kNull;
   };
 
   std::vector<Record> nodes_;
+  // Kind of nodes_[i], kept apart: inside Record it would pad 16 bytes to 20.
+  std::vector<YamlKind> kinds_;
   // Each collection's children as one run of node indices; an alias repeats the index of
   // its anchored node, so the "tree" may share nodes and even contain cycles, as yaml-cpp's.
   std::vector<std::uint32_t> children_;
