@@ -249,20 +249,7 @@ TEST_F(HttpTransportTest, ConnectionRefusedIsATransportError) {
   EXPECT_EQ(r.error().kind, ErrorKind::kTransport);
 }
 
-class HttpsTransportTest : public HttpTransportTest {
- protected:
-  static void SetUpTestSuite() {
-    dir_ = new sfwarden::testing::TempDir();
-    certs_ = new testing::TestCerts(testing::MakeTestCerts(
-        *dir_, {"DNS:localhost", "DNS:sfwarden-test.invalid", "IP:127.0.0.1"}));
-  }
-  static void TearDownTestSuite() {
-    delete certs_;
-    delete dir_;
-  }
-  static inline sfwarden::testing::TempDir* dir_ = nullptr;
-  static inline testing::TestCerts* certs_ = nullptr;
-};
+class HttpsTransportTest : public testing::WithSuiteCerts<HttpTransportTest> {};
 
 TEST_F(HttpsTransportTest, TlsWithTheTestCaSucceeds) {
   TestServer server(

@@ -11,19 +11,7 @@
 namespace sfwarden::salesforce::detail {
 namespace {
 
-class TlsClientContextTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    dir_ = new sfwarden::testing::TempDir();
-    certs_ = new testing::TestCerts(testing::MakeTestCerts(*dir_, {"DNS:localhost"}));
-  }
-  static void TearDownTestSuite() {
-    delete certs_;
-    delete dir_;
-  }
-  static inline sfwarden::testing::TempDir* dir_ = nullptr;
-  static inline testing::TestCerts* certs_ = nullptr;
-};
+class TlsClientContextTest : public testing::WithSuiteCerts<> {};
 
 TEST_F(TlsClientContextTest, TransportsWithTheSameTrustAnchorsShareOneContext) {
   auto system_a = SharedTlsClientContext("");
