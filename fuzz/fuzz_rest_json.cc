@@ -1,13 +1,17 @@
 // Every REST JSON decoder of the Salesforce client on the same input (they are cheap, and
 // one corpus of real payloads then serves all): query pages, error arrays, OAuth token
 // responses, /limits, record counts, composite responses and their subresponses, save
-// results, EventLogFile records and the Sforce-Limit-Info header. Property: a decoded
-// error prints as one line (ApiError::ToString goes into logs as is).
+// results, EventLogFile records and the Sforce-Limit-Info header. Properties: a decoded
+// error prints as one line (ApiError::ToString goes into logs as is); the tree-less query
+// page decoder (DecodeQueryPageRows) agrees with the tree's.
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "fuzz/untrusted_text.h"
 #include "salesforce/composite.h"
@@ -31,6 +35,28 @@ void ReadRecord(const nlohmann::json& record) {
   RequireOneLineError(sf::DecodeEventLogFile(record));
 }
 
+// DecodeQueryPageRows reads pages without a tree; it must give what the tree gives:
+// the same rows, or the same error.
+const std::vector<std::string> kRowFields = {"Id", "Name", "attributes", "CreatedBy"};
+
+void RequireSameRows(std::string_view body, sf::QueryPage tree_page) {
+  auto page = sf::DecodeQueryPageRows(body, kRowFields);
+  if (!page || page->total_size != tree_page.total_size || page->done != tree_page.done ||
+      page->next_records_url != tree_page.next_records_url ||
+      page->rows != sf::TakeStringRows(std::move(tree_page), kRowFields)) {
+    std::fprintf(stderr, "DecodeQueryPageRows differs from DecodeQueryPage\n");
+    std::abort();
+  }
+}
+
+void RequireSameRows(std::string_view body, const sf::ApiError& tree_error) {
+  auto page = sf::DecodeQueryPageRows(body, kRowFields);
+  if (page || page.error().ToString() != tree_error.ToString()) {
+    std::fprintf(stderr, "DecodeQueryPageRows differs from DecodeQueryPage on an error\n");
+    std::abort();
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -38,8 +64,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   if (auto page = sf::DecodeQueryPage(body)) {
     for (const auto& record : page->records) ReadRecord(record);
+    RequireSameRows(body, std::move(*page));
   } else {
     RequireOneLineError(page);
+    RequireSameRows(body, page.error());
   }
   for (int status : {400, 401, 403, 404, 500}) {
     RequireOneLine(sf::DecodeRestError(status, body).ToString(), "DecodeRestError");
