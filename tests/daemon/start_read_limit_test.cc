@@ -17,14 +17,14 @@ using namespace std::chrono_literals;
 
 // A reader: takes a slot, holds it over a few turns of the event loop (other readers run
 // meanwhile), then leaves it.
-asio::awaitable<void> Read(StartReadLimit& limit, int id, int* inside, int* most_inside,
-                           std::vector<int>* order) {
+asio::awaitable<void> HoldASlotForAFewTurns(StartReadLimit& limit, int id, int* inside,
+                                            int* most_inside, std::vector<int>* order) {
   auto slot = co_await limit.Enter(order);
   if (!slot) co_return;
   order->push_back(id);
   *most_inside = std::max(*most_inside, ++*inside);
-  for (int i = 0; i < 5; ++i)
-    co_await asio::post(co_await asio::this_coro::executor, asio::use_awaitable);
+  auto executor = co_await asio::this_coro::executor;
+  for (int i = 0; i < 5; ++i) co_await asio::post(executor, asio::use_awaitable);
   --*inside;
 }
 
@@ -34,7 +34,8 @@ TEST(StartReadLimitTest, NoMoreThanTheSlotsReadAtOnceAndEachGetsItsTurnInOrder) 
   int inside = 0, most_inside = 0;
   std::vector<int> order;
   for (int id = 0; id < 7; ++id) {
-    asio::co_spawn(ioc, Read(limit, id, &inside, &most_inside, &order), asio::detached);
+    asio::co_spawn(ioc, HoldASlotForAFewTurns(limit, id, &inside, &most_inside, &order),
+                   asio::detached);
   }
   ioc.run();
   EXPECT_EQ(most_inside, 2);
