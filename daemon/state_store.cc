@@ -615,7 +615,7 @@ std::vector<bool> StateStore::Impl::InsertSeen(std::string_view org, std::string
                                                const std::vector<std::string_view>& ids,
                                                std::int64_t seen_at) {
   std::vector<bool> fresh(ids.size(), false);
-  std::set<std::string, std::less<>> inserted;
+  std::vector<std::string> returned;
   for (std::size_t at = 0; at < ids.size();) {
     const std::size_t rows = std::bit_floor(std::min(kMaxSeenChunk, ids.size() - at));
     Use st(Prepared(InsertSeenChunkSql(rows)));
@@ -624,8 +624,14 @@ std::vector<bool> StateStore::Impl::InsertSeen(std::string_view org, std::string
     // RETURNING yields the rows the statement inserted, in no set order
     // (sqlite.org/lang_returning.html). An id twice in one chunk is inserted once: its
     // first occurrence is the new one, as with one INSERT per row.
-    inserted.clear();
-    while (st->Step()) inserted.insert(st->Text(0));
+    returned.clear();
+    while (st->Step()) returned.push_back(st->Text(0));
+    if (returned.size() == rows) {  // every id was new (the usual case): nothing to match
+      std::fill_n(fresh.begin() + static_cast<std::ptrdiff_t>(at), rows, true);
+      at += rows;
+      continue;
+    }
+    std::set<std::string, std::less<>> inserted(returned.begin(), returned.end());
     for (std::size_t r = 0; r < rows; ++r, ++at) {
       if (auto it = inserted.find(ids[at]); it != inserted.end()) {
         fresh[at] = true;
