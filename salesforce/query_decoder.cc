@@ -3,6 +3,7 @@
 #include <limits>
 
 #include "salesforce/detail/json.h"
+#include "salesforce/detail/plain_json.h"
 
 namespace sfwarden::salesforce {
 namespace {
@@ -60,13 +61,17 @@ class PageRowsReader final : public nlohmann::json_sax<nlohmann::json> {
   explicit PageRowsReader(std::span<const std::string> fields)
       : fields_(fields), field_(fields.size()) {}
 
-  PageFacts facts;
-  std::vector<StringRow> rows;
+  /// The page read, its records as rows, or what is wrong with it.
+  tl::expected<QueryPage, ApiError> Page() && {
+    auto page = PageOf(std::move(facts_));
+    if (page) page->rows = std::move(rows_);
+    return page;
+  }
 
   bool null() override { return Value(Event::kNull); }
   bool boolean(bool value) override {
     if (depth_ == 1 && key_ == TopKey::kDone) {
-      facts.done = value;
+      facts_.done = value;
       key_ = TopKey::kOther;
       return true;
     }
@@ -133,7 +138,7 @@ class PageRowsReader final : public nlohmann::json_sax<nlohmann::json> {
 
   bool Integer(std::optional<std::int64_t> non_negative) {
     if (depth_ == 1 && key_ == TopKey::kTotalSize) {
-      facts.total_size = non_negative;
+      facts_.total_size = non_negative;
       key_ = TopKey::kOther;
       return true;
     }
@@ -144,18 +149,18 @@ class PageRowsReader final : public nlohmann::json_sax<nlohmann::json> {
   // integers of the page's own keys are taken by boolean()/Integer() first.
   bool Value(Event event, string_t* text = nullptr) {
     if (depth_ == 0) {
-      facts.is_object = event == Event::kObject;
+      facts_.is_object = event == Event::kObject;
     } else if (depth_ == 1) {
       TopValue(event, text);
     } else if (depth_ == 2 && in_records_) {
       if (event == Event::kObject) {
-        rows.emplace_back(fields_.size());
+        rows_.emplace_back(fields_.size());
         in_record_ = true;
       } else {
-        facts.record_not_object = true;
+        facts_.record_not_object = true;
       }
     } else if (depth_ == 3 && in_record_ && field_ < fields_.size()) {
-      auto& cell = rows.back()[field_];
+      auto& cell = rows_.back()[field_];
       if (event == Event::kString) {
         cell = std::move(*text);
       } else {
@@ -169,20 +174,20 @@ class PageRowsReader final : public nlohmann::json_sax<nlohmann::json> {
   void TopValue(Event event, string_t* text) {
     switch (key_) {
       case TopKey::kTotalSize:
-        facts.total_size.reset();
+        facts_.total_size.reset();
         break;
       case TopKey::kDone:
-        facts.done.reset();
+        facts_.done.reset();
         break;
       case TopKey::kRecords:
-        facts.records_is_array = event == Event::kArray;
-        facts.record_not_object = false;
-        rows.clear();
-        in_records_ = facts.records_is_array;
+        facts_.records_is_array = event == Event::kArray;
+        facts_.record_not_object = false;
+        rows_.clear();
+        in_records_ = facts_.records_is_array;
         break;
       case TopKey::kNextRecordsUrl:
-        facts.next_not_string = event != Event::kString && event != Event::kNull;
-        facts.next_records_url = event == Event::kString ? std::move(*text) : std::string();
+        facts_.next_not_string = event != Event::kString && event != Event::kNull;
+        facts_.next_records_url = event == Event::kString ? std::move(*text) : std::string();
         break;
       case TopKey::kOther:
         break;
@@ -190,6 +195,8 @@ class PageRowsReader final : public nlohmann::json_sax<nlohmann::json> {
     key_ = TopKey::kOther;
   }
 
+  PageFacts facts_;
+  std::vector<StringRow> rows_;
   std::span<const std::string> fields_;
   int depth_ = 0;
   TopKey key_ = TopKey::kOther;  // the page's key whose value comes next
@@ -237,13 +244,16 @@ tl::expected<QueryPage, ApiError> DecodeQueryPageJson(nlohmann::json body) {
 
 tl::expected<QueryPage, ApiError> DecodeQueryPageRows(std::string_view body,
                                                       std::span<const std::string> fields) {
+  {
+    PageRowsReader plain(fields);
+    if (detail::ScanPlainJson(body, plain)) return std::move(plain).Page();
+  }
+  // Not plain JSON (nor, perhaps, JSON): nlohmann reads it, from the start.
   PageRowsReader reader(fields);
   if (!nlohmann::json::sax_parse(body.begin(), body.end(), &reader)) {
     return tl::unexpected(detail::InvalidJsonError(body, kWhat));
   }
-  auto page = PageOf(std::move(reader.facts));
-  if (page) page->rows = std::move(reader.rows);
-  return page;
+  return std::move(reader).Page();
 }
 
 std::vector<StringRow> TakeStringRows(QueryPage&& page, std::span<const std::string> fields) {

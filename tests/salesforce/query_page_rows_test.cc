@@ -12,13 +12,13 @@ namespace sfwarden::salesforce {
 namespace {
 using testing::Example;
 
-const std::vector<std::string> kRowFields = {"Id",     "UserId",    "LoginTime",  "Status",
-                                             "Name",   "CreatedBy", "attributes", "LogFile",
-                                             "Action", "Missing"};
+const std::vector<std::string> kPageRowFields = {"Id",     "UserId",    "LoginTime",  "Status",
+                                                 "Name",   "CreatedBy", "attributes", "LogFile",
+                                                 "Action", "Missing"};
 
 // Both decoders on `body`: the same outcome, page and rows (or error message).
 void ExpectSameAsTheTree(std::string_view body) {
-  auto rows_page = DecodeQueryPageRows(body, kRowFields);
+  auto rows_page = DecodeQueryPageRows(body, kPageRowFields);
   auto tree_page = DecodeQueryPage(body);
   ASSERT_EQ(rows_page.has_value(), tree_page.has_value())
       << (rows_page ? tree_page.error().ToString() : rows_page.error().ToString());
@@ -31,7 +31,7 @@ void ExpectSameAsTheTree(std::string_view body) {
   EXPECT_EQ(rows_page->done, tree_page->done);
   EXPECT_EQ(rows_page->next_records_url, tree_page->next_records_url);
   EXPECT_TRUE(rows_page->records.empty());
-  EXPECT_EQ(rows_page->rows, TakeStringRows(std::move(*tree_page), kRowFields));
+  EXPECT_EQ(rows_page->rows, TakeStringRows(std::move(*tree_page), kPageRowFields));
 }
 
 TEST(QueryPageRowsTest, ReferencePayloadsGiveTheRowsOfTheTree) {
@@ -50,11 +50,11 @@ TEST(QueryPageRowsTest, ReferencePayloadsGiveTheRowsOfTheTree) {
 }
 
 TEST(QueryPageRowsTest, LoginHistoryRowsHoldTheAskedFieldsInOrder) {
-  auto page = DecodeQueryPageRows(Example("composed-rest-query-loginhistory.json"), kRowFields);
+  auto page = DecodeQueryPageRows(Example("composed-rest-query-loginhistory.json"), kPageRowFields);
   ASSERT_TRUE(page) << page.error();
   ASSERT_EQ(page->rows.size(), 2u);
   const StringRow& first = page->rows[0];
-  ASSERT_EQ(first.size(), kRowFields.size());
+  ASSERT_EQ(first.size(), kPageRowFields.size());
   EXPECT_EQ(first[0], "0Ya5g00000EXAMPLE1");
   EXPECT_EQ(first[1], "0055g00000EXAMPLEAA");
   EXPECT_EQ(first[3], "Success");
@@ -92,6 +92,14 @@ TEST(QueryPageRowsTest, HostileAndOddPagesGiveWhatTheTreeGives) {
            // strings, only the page's own `records` holds records.
            R"({"totalSize":9223372036854775807,"done":true,"records":[]})",
            R"({"totalSize":-0,"done":true,"records":[]})",
+           R"({"totalSize":999999999999999999,"done":true,"records":[]})",
+           R"({"totalSize":1e2,"done":true,"records":[{"Id":"a","Name":-1.5E-3}]})",
+           " {\"totalSize\" : 1 ,\n\"done\":\ttrue,\r\"records\":[ {\"Id\" : \"a\" } ] } ",
+           R"({"totalSize":1,"done":true,"records":[{"Id":"a"},]})",
+           R"({"totalSize":1,"done":true,"records":[{"Id":"café "q""}]})",
+           "{\"totalSize\":1,\"done\":true,\"records\":[{\"Id\":\"caf\xc3\xa9\"}]}",
+           "{\"totalSize\":1,\"done\":true,\"records\":[{\"Id\":\"bad \xc3\"}]}",
+           "\xef\xbb\xbf{\"totalSize\":0,\"done\":true,\"records\":[]}",
            R"({"totalSize":1,"totalSize":"x","done":true,"records":[]})",
            R"({"totalSize":"x","totalSize":1,"done":true,"records":[]})",
            R"({"totalSize":1,"done":false,"done":true,"records":[]})",
@@ -121,7 +129,7 @@ TEST(QueryPageRowsTest, HostileAndOddPagesGiveWhatTheTreeGives) {
 TEST(QueryPageRowsTest, DeepNestingIsParsedWithoutRecursion) {
   std::string body = R"({"totalSize":1,"done":true,"records":[{"Id":"a","deep":)";
   body += std::string(100'000, '[') + std::string(100'000, ']') + "}]}";
-  auto page = DecodeQueryPageRows(body, kRowFields);
+  auto page = DecodeQueryPageRows(body, kPageRowFields);
   ASSERT_TRUE(page) << page.error();
   ASSERT_EQ(page->rows.size(), 1u);
   EXPECT_EQ(page->rows[0][0], "a");
