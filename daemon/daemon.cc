@@ -34,6 +34,20 @@ const GlobalConfig kDefaults{};
 constexpr std::size_t kStartReadSlots = 2;
 constexpr auto kStartReadMaxWait = std::chrono::minutes(2);
 
+/// A loaded config's warnings, at start and on reload (check-config prints the same).
+/// A config of thousands of users can carry thousands of one kind; the log keeps the
+/// first few and says how to see all.
+void LogConfigWarnings(const std::vector<ConfigDiagnostic>& warnings) {
+  constexpr std::size_t kLogged = 20;
+  for (std::size_t i = 0; i < warnings.size() && i < kLogged; ++i) {
+    spdlog::warn("config: {}", warnings[i].ToString());
+  }
+  if (warnings.size() > kLogged) {
+    spdlog::warn("config: {} more warnings not logged; `sfwarden check-config` lists all",
+                 warnings.size() - kLogged);
+  }
+}
+
 /// co_spawn completion handler: an exception escaping a coroutine is logged, never
 /// fatal (STYLE.md, errors of the third kind).
 auto ReportErrors(const char* what) {
@@ -150,6 +164,7 @@ class Runtime {
     try {
       Config next = LoadConfig(config_file_);
       ReleaseFreedMemory();  // the YAML tree (see Daemon::Run)
+      LogConfigWarnings(next.warnings);
       // Loaded before anything changes, so a bad web config keeps the old of both.
       std::shared_ptr<WebSecurity> next_web;
       if (flags_.web_config_file) {
@@ -242,7 +257,7 @@ class Runtime {
     }
     config_.orgs.clear();
     config_.orgs.shrink_to_fit();
-    // Nothing of `run` reads the load's warnings (check-config prints them); at 10,000
+    // The load's warnings were logged when it was loaded (LogConfigWarnings); at 10,000
     // users they held ~2 MB.
     std::vector<ConfigDiagnostic>().swap(config_.warnings);
   }
@@ -331,18 +346,16 @@ Daemon::Daemon(std::filesystem::path config_file, FlagOverrides flags)
     : config_file_(std::move(config_file)), flags_(std::move(flags)) {}
 
 int Daemon::Run() {
-  // The loaded config's strings sit scattered among the YAML tree's freed nodes (~20 MB
-  // per 1,000-user org), which keeps those pages resident. A copy made now packs into
-  // the freed space; dropping the original then frees whole pages to give back.
-  Config config = [&] {
-    Config loaded = LoadConfig(config_file_);  // ConfigError goes to the caller: exit 2
-    return Config(loaded);
-  }();
+  // The YAML tree is a few large arrays (daemon/detail/yaml_tree.h), freed in one piece
+  // when LoadConfig returns; no copy of the config is needed to pack its strings (it
+  // was, with yaml-cpp's node-per-allocation tree), and a copy would double the peak.
+  Config config = LoadConfig(config_file_);  // ConfigError goes to the caller: exit 2
   ReleaseFreedMemory();
   EffectiveSettings settings = ResolveSettings(config, flags_, std::getenv("STATE_DIRECTORY"));
   std::shared_ptr<WebSecurity> web_security;
   if (flags_.web_config_file) web_security = WebSecurity::Load(*flags_.web_config_file);
   ConfigureLogging(settings.log_level, settings.log_format);
+  LogConfigWarnings(config.warnings);
   if (web_security) {
     for (const auto& w : web_security->warnings()) spdlog::warn("{}", w.ToString());
   }

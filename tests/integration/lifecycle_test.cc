@@ -111,6 +111,16 @@ class LifecycleTest : public ::testing::Test {
 TEST_F(LifecycleTest, ServesMetricsReloadsAndStopsCleanly) {
   auto daemon = Start();
   ASSERT_TRUE(WaitReady(*daemon)) << daemon->Stderr();
+  // The config's warning (no Run As username with client_credentials) is logged at start
+  // and again with each reloaded config, not only by check-config.
+  const std::string warning = "auth.username: warning: not set";
+  auto count_warnings = [&] {
+    std::string log = daemon->Stderr();
+    std::size_t n = 0;
+    for (auto at = log.find(warning); at != std::string::npos; at = log.find(warning, at + 1)) ++n;
+    return n;
+  };
+  EXPECT_EQ(count_warnings(), 1u) << daemon->Stderr();
 
   auto metrics = Metrics();
   EXPECT_THAT(metrics, HasSubstr("sfwarden_build_info{"));
@@ -123,6 +133,7 @@ TEST_F(LifecycleTest, ServesMetricsReloadsAndStopsCleanly) {
   daemon->Signal(SIGHUP);
   EXPECT_TRUE(daemon->WaitForOutput("configuration reloaded", 5s)) << daemon->Stderr();
   EXPECT_TRUE(WaitForMetric("sfwarden_config_last_reload_successful 1"));
+  EXPECT_EQ(count_warnings(), 2u) << daemon->Stderr();
 
   // A bad one is refused with its diagnostics; the daemon keeps serving.
   dir_.Write("sfwarden.yml", Config("production") + "    bogus_key: 1\n");
