@@ -138,13 +138,7 @@ TEST(QueryDecoderTest, ParentAndChildRelationshipsAreNested) {
 }
 
 TEST(QueryDecoderTest, DecodesEveryQueryShapedExample) {
-  for (const char* file :
-       {"composed-rest-query-fieldpermissions.json", "composed-rest-query-groupmember.json",
-        "composed-rest-query-loginhistory.json", "composed-rest-query-objectpermissions.json",
-        "composed-rest-query-permissionsetassignment.json",
-        "composed-rest-query-setupaudittrail-user-changes.json",
-        "composed-rest-query-user-integration.json", "composed-rest-query-userlogin.json",
-        "eventlogfile-query-response.json", "loginevent-query-response.json"}) {
+  for (const auto& file : testing::CompleteQueryPageExamples()) {
     SCOPED_TRACE(file);
     auto page = DecodeQueryPage(Example(file));
     ASSERT_TRUE(page) << page.error();
@@ -213,6 +207,10 @@ TEST(QueryDecoderTest, MalformedPagesAreDecodeErrors) {
     ASSERT_FALSE(page);
     EXPECT_EQ(page.error().kind, ErrorKind::kDecode);
     EXPECT_FALSE(page.error().message.empty());
+    // The tree-less decoder refuses it with the same words (more in QueryPageRowsTest).
+    auto rows = DecodeQueryPageRows(std::string_view(body), std::vector<std::string>{"Id"});
+    ASSERT_FALSE(rows);
+    EXPECT_EQ(rows.error().ToString(), page.error().ToString());
   }
 }
 
@@ -468,7 +466,7 @@ TEST(ReferenceExamplesTest, EveryExampleIsDecodedSomewhere) {
   };
   // Files decoded by tests in this binary (decoders_test, metadata_soap_test, csv_test,
   // jwt_test); keep in step when adding tests.
-  const std::set<std::string> used = {
+  std::set<std::string> used = {
       "composed-composite-request-body.json",
       "composed-eventlogfile-logfile-apitotalusage.csv",
       "composed-jwt-bearer-assertion-parts.json",
@@ -480,21 +478,11 @@ TEST(ReferenceExamplesTest, EveryExampleIsDecodedSomewhere) {
       "composed-rest-error-400-duplicate-value-permissionsetassignment.json",
       "composed-rest-error-400-malformed-query.json",
       "composed-rest-error-403-request-limit-exceeded.json",
-      "composed-rest-query-fieldpermissions.json",
-      "composed-rest-query-groupmember.json",
-      "composed-rest-query-loginhistory.json",
-      "composed-rest-query-objectpermissions.json",
-      "composed-rest-query-permissionsetassignment.json",
-      "composed-rest-query-setupaudittrail-user-changes.json",
-      "composed-rest-query-user-integration.json",
-      "composed-rest-query-userlogin.json",
       "composite-response-304-httpheaders.json",
       "composite-response-4-query-subrequests.json",
       "composite-response-subrequest-400-invalid-type.json",
       "composite-response-subrequest-404-not-found.json",
       "eventlogfile-logfile-login.csv",
-      "eventlogfile-query-response.json",
-      "loginevent-query-response.json",
       "metadata-sharingrules-account-criteria-and-owner.xml",
       "metadata-sharingrules-account-owner-role.xml",
       "oauth-refresh-error-400-invalid-grant-expired.json",
@@ -528,6 +516,7 @@ TEST(ReferenceExamplesTest, EveryExampleIsDecodedSomewhere) {
       "soap-partner-fault-invalid-session-id.xml",
       "sobject-collections-upsert-response-contacts.json",
   };
+  for (const auto& name : testing::CompleteQueryPageExamples()) used.insert(name);
   for (const auto& name : testing::AllExamples()) {
     EXPECT_TRUE(used.count(name) || excused.count(name))
         << name << " is neither decoded by a test nor excused";

@@ -35,15 +35,13 @@ void ExpectSameAsTheTree(std::string_view body) {
 }
 
 TEST(QueryPageRowsTest, ReferencePayloadsGiveTheRowsOfTheTree) {
-  for (const char* file :
-       {"composed-rest-query-fieldpermissions.json", "composed-rest-query-groupmember.json",
-        "composed-rest-query-loginhistory.json", "composed-rest-query-objectpermissions.json",
-        "composed-rest-query-permissionsetassignment.json",
-        "composed-rest-query-setupaudittrail-user-changes.json",
-        "composed-rest-query-user-integration.json", "composed-rest-query-userlogin.json",
-        "eventlogfile-query-response.json", "loginevent-query-response.json",
-        "rest-query-paginated-first-page.json", "rest-query-paginated-last-page.json",
+  auto files = testing::CompleteQueryPageExamples();
+  for (const char* more :
+       {"rest-query-paginated-first-page.json", "rest-query-paginated-last-page.json",
         "rest-query-empty.json", "rest-query-with-parent-and-child-relationships.json"}) {
+    files.push_back(more);
+  }
+  for (const auto& file : files) {
     SCOPED_TRACE(file);
     ExpectSameAsTheTree(Example(file));
   }
@@ -64,28 +62,14 @@ TEST(QueryPageRowsTest, LoginHistoryRowsHoldTheAskedFieldsInOrder) {
 
 TEST(QueryPageRowsTest, HostileAndOddPagesGiveWhatTheTreeGives) {
   for (const char* body : {
-           // Malformed, as in QueryDecoderTest.MalformedPagesAreDecodeErrors.
-           "",
-           "not json",
-           "[]",
-           "{}",
+           // Malformed (QueryDecoderTest.MalformedPagesAreDecodeErrors has more).
            "7",
            R"("text")",
            "null",
-           R"({"totalSize":1,"done":true})",
-           R"({"totalSize":"1","done":true,"records":[]})",
-           R"({"totalSize":1,"done":"yes","records":[]})",
-           R"({"totalSize":1,"done":true,"records":{}})",
-           R"({"totalSize":1,"done":true,"records":[1]})",
            R"({"totalSize":1,"done":true,"records":[{"Id":"a"},[{"Id":"b"}]]})",
-           R"({"totalSize":-1,"done":true,"records":[]})",
            R"({"totalSize":1.0,"done":true,"records":[]})",
            R"({"totalSize":18446744073709551615,"done":true,"records":[]})",
-           R"({"totalSize":2,"done":false,"records":[]})",
-           R"({"totalSize":2,"done":false,"nextRecordsUrl":"https://evil.example/x","records":[]})",
-           R"({"totalSize":2,"done":false,"nextRecordsUrl":7,"records":[]})",
            R"({"totalSize":2,"done":true,"nextRecordsUrl":{"a":1},"records":[]})",
-           R"({"totalSize":1,"done":true,"records":[{"a":1}])",
            R"({"totalSize":1,"done":true,"records":[{"Id":"a"}]} trailing)",
            R"({"totalSize":1,"done":true,"records":[{"Id":"\ud800"}]})",
            // Valid but odd: the last of a repeated key counts, nested values are not

@@ -36,4 +36,17 @@ std::vector<std::string> AllExamples() {
   return names;
 }
 
+std::vector<std::string> CompleteQueryPageExamples() {
+  return {"composed-rest-query-fieldpermissions.json",
+          "composed-rest-query-groupmember.json",
+          "composed-rest-query-loginhistory.json",
+          "composed-rest-query-objectpermissions.json",
+          "composed-rest-query-permissionsetassignment.json",
+          "composed-rest-query-setupaudittrail-user-changes.json",
+          "composed-rest-query-user-integration.json",
+          "composed-rest-query-userlogin.json",
+          "eventlogfile-query-response.json",
+          "loginevent-query-response.json"};
+}
+
 }  // namespace sfwarden::salesforce::testing

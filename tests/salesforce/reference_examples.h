@@ -14,5 +14,7 @@ std::filesystem::path ExamplesDir();
 std::string Example(const std::string& name);
 /// Every file name in the examples folder, sorted.
 std::vector<std::string> AllExamples();
+/// The examples that are one complete query page (done, with records).
+std::vector<std::string> CompleteQueryPageExamples();
 
 }  // namespace sfwarden::salesforce::testing
