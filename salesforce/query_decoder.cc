@@ -3,7 +3,7 @@
 #include <limits>
 
 #include "salesforce/detail/json.h"
-#include "salesforce/detail/plain_json.h"
+#include "salesforce/detail/simdjson_events.h"
 
 namespace sfwarden::salesforce {
 namespace {
@@ -245,10 +245,10 @@ tl::expected<QueryPage, ApiError> DecodeQueryPageJson(nlohmann::json body) {
 tl::expected<QueryPage, ApiError> DecodeQueryPageRows(std::string_view body,
                                                       std::span<const std::string> fields) {
   {
-    PageRowsReader plain(fields);
-    if (detail::ScanPlainJson(body, plain)) return std::move(plain).Page();
+    PageRowsReader fast(fields);
+    if (detail::SendSimdjsonEvents(body, fast)) return std::move(fast).Page();
   }
-  // Not plain JSON (nor, perhaps, JSON): nlohmann reads it, from the start.
+  // Not JSON, or not JSON both parsers read alike: nlohmann reads it, from the start.
   PageRowsReader reader(fields);
   if (!nlohmann::json::sax_parse(body.begin(), body.end(), &reader)) {
     return tl::unexpected(detail::InvalidJsonError(body, kWhat));
