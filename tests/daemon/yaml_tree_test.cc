@@ -258,7 +258,7 @@ TEST(YamlTreeTest, MatchesYamlLoadOnEdgeCases) {
 
 TEST(YamlTreeTest, MatchesYamlLoadOnTheExampleConfigs) {
   for (const char* example : {"examples/sfwarden.full.yml", "examples/sfwarden.small.yml"}) {
-    std::ifstream in(testing::SourcePath(example), std::ios::binary);
+    std::ifstream in(sfwarden::testing::SourcePath(example), std::ios::binary);
     std::ostringstream text;
     text << in.rdbuf();
     ASSERT_FALSE(text.str().empty()) << example;
