@@ -47,13 +47,11 @@ std::optional<std::chrono::milliseconds> ParseRetryAfter(
     std::string text(value);
     const char* end = strptime(text.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
     if (end == nullptr || *end != '\0') return std::nullopt;
-    const std::int64_t at = timegm(&tm);
-    const std::int64_t now_s = std::chrono::floor<std::chrono::seconds>(now)
-                                   .time_since_epoch()
-                                   .count();
-    // timegm's range is far wider than a day either side of now; compare before subtracting.
-    if (at <= now_s) return std::chrono::milliseconds(0);
-    seconds = at - now_s > kLongest ? kLongest : at - now_s;
+    // In seconds, not through system_clock: a year strptime takes (up to 9999) is far
+    // outside the clock's nanosecond range but well inside int64 seconds.
+    seconds = std::int64_t{timegm(&tm)} -
+              std::chrono::floor<std::chrono::seconds>(now).time_since_epoch().count();
+    if (seconds <= 0) return std::chrono::milliseconds(0);
   } else if (seconds < 0) {
     return std::nullopt;
   }
